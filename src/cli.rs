@@ -1,0 +1,405 @@
+//! The command-line definition (clap derive only). Help, man pages and shell completions are all
+//! generated from these types, so they are the one source of truth for flags.
+//!
+//! Flags follow mosquitto_pub/mosquitto_sub where those have one, which is why clap's own `-h`
+//! (help) and `-V` (version) shorts are given up: help is `--help`, version `--version`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub mod values;
+
+pub use values::{Property, ProtocolVersion, QosLevel};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mqtk",
+    version,
+    about = "A command-line MQTT toolkit: publish, subscribe and benchmark brokers",
+    long_about = "A command-line MQTT toolkit. `mqtk pub` and `mqtk sub` take the flags of \
+                  mosquitto_pub and mosquitto_sub; nothing published at QoS 1 or 2 is lost without \
+                  an error and a non-zero exit code.",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    propagate_version = true,
+    after_long_help = EXIT_CODES_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print help
+    #[arg(long, action = clap::ArgAction::Help, global = true)]
+    pub help: Option<bool>,
+
+    /// Print version
+    #[arg(long, action = clap::ArgAction::Version)]
+    pub version: Option<bool>,
+}
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success
+  1    other runtime error
+  2    bad usage or bad input, detected before connecting
+  3    broker unreachable (DNS, TCP, TLS, connect timeout, not an MQTT server)
+  1-5  connection refused, MQTT 3.1.1 CONNACK code (1 protocol version, 2 identifier rejected,
+       3 server unavailable, 4 bad user name or password, 5 not authorised)
+  128-162  connection refused, MQTT 5 CONNACK reason code (e.g. 135 not authorised)
+  6    delivery failed: a QoS 1/2 message not acknowledged or refused, or a subscription refused
+  7    a bench --assert threshold failed
+  27   -W timeout expired
+  130  interrupted by SIGINT (143: SIGTERM)";
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Publish messages (flags as mosquitto_pub)
+    #[command(name = "pub", disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
+    Pub(PubArgs),
+    /// Subscribe to topics and print messages (flags as mosquitto_sub)
+    #[command(name = "sub", disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
+    Sub(SubArgs),
+    /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
+    #[command(hide = true, disable_help_flag = true)]
+    Generate(GenerateArgs),
+}
+
+/// Where and how to connect; shared by every subcommand.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectArgs {
+    /// Broker host name or address
+    #[arg(short = 'h', long, default_value = "localhost")]
+    pub host: String,
+
+    /// Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]
+    #[arg(short = 'p', long, value_parser = values::parse_port)]
+    pub port: Option<u16>,
+
+    /// Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path
+    #[arg(short = 'L', long = "url", value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Connect through a Unix domain socket instead of TCP
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["url", "port"])]
+    pub unix: Option<PathBuf>,
+
+    /// Local address to connect from
+    #[arg(short = 'A', long = "bind-address", value_name = "ADDR")]
+    pub bind_address: Option<std::net::IpAddr>,
+
+    /// Client identifier [default: mqtk- and random characters]
+    #[arg(short = 'i', long = "id", value_name = "ID")]
+    pub id: Option<String>,
+
+    /// Client identifier prefix; the process id is appended
+    #[arg(short = 'I', long = "id-prefix", value_name = "PREFIX", conflicts_with = "id")]
+    pub id_prefix: Option<String>,
+
+    /// User name
+    #[arg(short = 'u', long)]
+    pub username: Option<String>,
+
+    /// Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)
+    #[arg(short = 'P', long = "pw", env = "MQTK_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+
+    /// Read the password from the first line of FILE
+    #[arg(long = "pw-file", value_name = "FILE", conflicts_with = "password")]
+    pub pw_file: Option<PathBuf>,
+
+    /// Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)
+    #[arg(short = 'k', long, default_value_t = 60, value_name = "SECONDS")]
+    pub keepalive: u16,
+
+    /// Keep the session when disconnected (persistent session; needs -i)
+    #[arg(short = 'c', long = "disable-clean-session")]
+    pub disable_clean_session: bool,
+
+    /// MQTT 5 session expiry interval in seconds [default with -c: never expires]
+    #[arg(short = 'x', long = "session-expiry", value_name = "SECONDS")]
+    pub session_expiry: Option<u32>,
+
+    /// MQTT protocol version: 311 (default), 5 or 31
+    #[arg(short = 'V', long = "protocol-version", default_value = "311", value_name = "VERSION")]
+    pub protocol: ProtocolVersion,
+
+    /// MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe,
+    /// will; names as mosquitto's, e.g. user-property KEY=VALUE... see the man page)
+    #[arg(short = 'D', long = "property", num_args = 3, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
+    pub property: Vec<String>,
+
+    /// Give up connecting after this long (e.g. 10, 5s, 500ms)
+    #[arg(long = "connect-timeout", default_value = "10s", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub connect_timeout: Duration,
+
+    /// Reconnect attempts after a lost connection (0: fail at once)
+    #[arg(long = "reconnect-attempts", default_value_t = 10, value_name = "N")]
+    pub reconnect_attempts: u32,
+
+    /// Longest wait between reconnect attempts (backoff doubles from 100ms up to this)
+    #[arg(long = "reconnect-max-delay", default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub reconnect_max_delay: Duration,
+
+    /// Accepted for mosquitto compatibility: mqtk always disables Nagle's algorithm
+    #[arg(long)]
+    pub nodelay: bool,
+
+    #[command(flatten)]
+    pub will: WillArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+
+    /// Print a packet trace on stderr (passwords redacted)
+    #[arg(short = 'd', long)]
+    pub debug: bool,
+
+    /// Print no warnings or progress on stderr (errors still show)
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Last will")]
+pub struct WillArgs {
+    /// Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly
+    #[arg(long = "will-topic", value_name = "TOPIC")]
+    pub will_topic: Option<String>,
+
+    /// Payload of the last will message
+    #[arg(long = "will-payload", value_name = "PAYLOAD", requires = "will_topic")]
+    pub will_payload: Option<String>,
+
+    /// QoS of the last will message
+    #[arg(long = "will-qos", default_value = "0", value_name = "QOS", requires = "will_topic")]
+    pub will_qos: QosLevel,
+
+    /// Retain the last will message
+    #[arg(long = "will-retain", requires = "will_topic")]
+    pub will_retain: bool,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "TLS")]
+pub struct TlsArgs {
+    /// CA certificates (PEM) to verify the broker with; turns TLS on
+    #[arg(long, value_name = "FILE")]
+    pub cafile: Option<PathBuf>,
+
+    /// Directory of CA certificates (PEM); turns TLS on
+    #[arg(long, value_name = "DIR")]
+    pub capath: Option<PathBuf>,
+
+    /// Client certificate (PEM) for certificate authentication
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// Client private key (PEM) for --cert
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// Use the operating system's CA certificates (the default for mqtts:// without --cafile)
+    #[arg(long = "tls-use-os-certs")]
+    pub tls_use_os_certs: bool,
+
+    /// Lowest TLS version to accept: tlsv1.2 or tlsv1.3
+    #[arg(long = "tls-version", value_name = "VERSION")]
+    pub tls_version: Option<TlsVersion>,
+
+    /// TLS ALPN protocol to offer
+    #[arg(long = "tls-alpn", value_name = "PROTOCOL")]
+    pub tls_alpn: Option<String>,
+
+    /// Do not verify the broker's certificate or host name at all (insecure; prints a warning)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TlsVersion {
+    #[value(name = "tlsv1.2")]
+    Tls12,
+    #[value(name = "tlsv1.3")]
+    Tls13,
+}
+
+/// `mqtk pub`.
+#[derive(Args, Debug)]
+pub struct PubArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Topic to publish to
+    #[arg(short = 't', long, value_name = "TOPIC", help_heading = "Message")]
+    pub topic: Option<String>,
+
+    #[command(flatten)]
+    pub payload: PayloadArgs,
+
+    /// Quality of service: 0, 1 or 2
+    #[arg(short = 'q', long, default_value = "0", value_name = "QOS", help_heading = "Message")]
+    pub qos: QosLevel,
+
+    /// Ask the broker to retain the message
+    #[arg(short = 'r', long, help_heading = "Message")]
+    pub retain: bool,
+
+    /// Publish the message this many times
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..), value_name = "COUNT", help_heading = "Message")]
+    pub repeat: u64,
+
+    /// Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)
+    #[arg(long = "repeat-delay", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Message")]
+    pub repeat_delay: Option<Duration>,
+
+    /// Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker's
+    /// Receive Maximum)
+    #[arg(short = 'M', long = "max-inflight", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Message")]
+    pub max_inflight: u16,
+}
+
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+#[command(next_help_heading = "Payload (one of)")]
+pub struct PayloadArgs {
+    /// Message payload
+    #[arg(short = 'm', long, value_name = "MESSAGE")]
+    pub message: Option<String>,
+
+    /// Send the contents of FILE as the message
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Read standard input whole and send it as one message
+    #[arg(short = 's', long = "stdin-file")]
+    pub stdin_file: bool,
+
+    /// Read standard input and send each line as a message
+    #[arg(short = 'l', long = "stdin-line")]
+    pub stdin_line: bool,
+
+    /// Send an empty (null) message
+    #[arg(short = 'n', long = "null-message")]
+    pub null_message: bool,
+}
+
+/// `mqtk sub`.
+#[derive(Args, Debug)]
+pub struct SubArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)
+    #[arg(short = 't', long = "topic", value_name = "FILTER", help_heading = "Subscription")]
+    pub topics: Vec<String>,
+
+    /// Quality of service to subscribe with: 0, 1 or 2
+    #[arg(short = 'q', long, default_value = "0", value_name = "QOS", help_heading = "Subscription")]
+    pub qos: QosLevel,
+
+    /// Exit after printing COUNT messages (only those are acknowledged; the rest stay queued)
+    #[arg(short = 'C', long, value_parser = clap::value_parser!(u64).range(1..), value_name = "COUNT", help_heading = "Subscription")]
+    pub count: Option<u64>,
+
+    /// Exit with code 27 if no message arrived for SECONDS (mosquitto: the whole run)
+    #[arg(short = 'W', long, value_parser = values::parse_duration, value_name = "SECONDS", help_heading = "Subscription")]
+    pub timeout: Option<Duration>,
+
+    /// Do not print retained (stale) messages
+    #[arg(short = 'R', long = "no-retained", help_heading = "Subscription")]
+    pub no_retained: bool,
+
+    /// Print only retained messages, and exit at the first message that is not retained
+    #[arg(long = "retained-only", conflicts_with = "no_retained", help_heading = "Subscription")]
+    pub retained_only: bool,
+
+    /// Clear every retained message received (publishes an empty retained message to its topic)
+    #[arg(long = "remove-retained", help_heading = "Subscription")]
+    pub remove_retained: bool,
+
+    /// MQTT 5: keep the retain flag as published
+    #[arg(long = "retain-as-published", help_heading = "Subscription")]
+    pub retain_as_published: bool,
+
+    /// MQTT 5: do not receive messages this client published
+    #[arg(long = "no-local", help_heading = "Subscription")]
+    pub no_local: bool,
+
+    /// MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never
+    #[arg(long = "retain-handling", value_parser = clap::value_parser!(u8).range(0..=2), value_name = "N", help_heading = "Subscription")]
+    pub retain_handling: Option<u8>,
+
+    /// Do not print messages whose topic matches FILTER (repeatable)
+    #[arg(short = 'T', long = "filter-out", value_name = "FILTER", help_heading = "Subscription")]
+    pub filter_out: Vec<String>,
+
+    /// Exit once subscribed
+    #[arg(short = 'E', long = "exit-after-subscribe", help_heading = "Subscription")]
+    pub exit_after_subscribe: bool,
+
+    /// Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)
+    #[arg(short = 'U', long = "unsubscribe", value_name = "FILTER", help_heading = "Subscription")]
+    pub unsubscribe: Vec<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How received messages are printed.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Print `topic payload`
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
+
+    /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes)
+    #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with_all = ["verbose", "json"])]
+    pub format: Option<String>,
+
+    /// Print one JSON object per message (NDJSON)
+    #[arg(long, conflicts_with = "verbose")]
+    pub json: bool,
+
+    /// Indent --json output over several lines
+    #[arg(long, requires = "json")]
+    pub pretty: bool,
+
+    /// Do not print a newline after each message
+    #[arg(short = 'N', long = "no-eol")]
+    pub no_eol: bool,
+
+    /// Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never
+    #[arg(long, default_value = "auto", value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Hidden `generate`: writes completions and man pages.
+#[derive(Args, Debug)]
+pub struct GenerateArgs {
+    /// Directory to write `completions/` and `man/` into
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub out_dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,141 @@
+//! Value parsers for flags: they validate at parse time and never touch the network.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+/// MQTT protocol version selected with `-V`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProtocolVersion {
+    /// MQTT 3.1 (`MQIsdp`, level 3).
+    V31,
+    /// MQTT 3.1.1 (level 4).
+    #[default]
+    V311,
+    /// MQTT 5 (level 5).
+    V5,
+}
+
+impl FromStr for ProtocolVersion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "31" | "mqttv31" | "3.1" => Ok(ProtocolVersion::V31),
+            "311" | "mqttv311" | "3.1.1" | "4" => Ok(ProtocolVersion::V311),
+            "5" | "mqttv5" | "50" => Ok(ProtocolVersion::V5),
+            _ => Err(format!(
+                "unknown protocol version '{s}' (use 311, 5 or 31)"
+            )),
+        }
+    }
+}
+
+impl ProtocolVersion {
+    pub fn is_v5(self) -> bool {
+        self == ProtocolVersion::V5
+    }
+}
+
+/// A QoS level, 0 to 2.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct QosLevel(pub u8);
+
+impl FromStr for QosLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "0" => Ok(QosLevel(0)),
+            "1" => Ok(QosLevel(1)),
+            "2" => Ok(QosLevel(2)),
+            _ => Err(format!("QoS must be 0, 1 or 2, not '{s}'")),
+        }
+    }
+}
+
+/// A TCP port, 1 to 65535.
+pub fn parse_port(s: &str) -> Result<u16, String> {
+    match s.parse::<u32>() {
+        Ok(p @ 1..=65535) => Ok(p as u16),
+        Ok(p) => Err(format!("port {p} is out of range (1-65535)")),
+        Err(_) => Err(format!("'{s}' is not a port number")),
+    }
+}
+
+/// A duration: plain seconds (`5`, `0.5`, as mosquitto takes them) or with a unit (`500ms`, `5s`,
+/// `2m`, `1h`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let value: f64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration (e.g. 5, 5s, 500ms, 2m)"))?;
+    let scale = match unit.trim() {
+        "" | "s" | "sec" | "secs" => 1.0,
+        "ms" => 0.001,
+        "us" | "µs" => 0.000_001,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("'{s}' has an unknown unit (use ms, s, m or h)")),
+    };
+    let secs = value * scale;
+    if !secs.is_finite() || !(0.0..=1.0e9).contains(&secs) {
+        return Err(format!("'{s}' is out of range"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// One `-D COMMAND NAME VALUE` triple, not yet checked against the property tables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Property {
+    pub command: String,
+    pub name: String,
+    pub value: String,
+}
+
+impl Property {
+    /// Groups the flat values clap collects for `-D` (three per use) into triples.
+    pub fn from_flat(values: &[String]) -> Vec<Property> {
+        values
+            .chunks_exact(3)
+            .map(|c| Property {
+                command: c[0].clone(),
+                name: c[1].clone(),
+                value: c[2].clone(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("5").unwrap(), Duration::from_secs(5));
+        assert_eq!(parse_duration("0.5").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("500ms").unwrap(), Duration::from_millis(500));
+        assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
+        assert!(parse_duration("-1").is_err());
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn ports() {
+        assert_eq!(parse_port("1883"), Ok(1883));
+        assert!(parse_port("0").is_err());
+        assert!(parse_port("70000").is_err());
+        assert!(parse_port("abc").is_err());
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!("mqttv5".parse(), Ok(ProtocolVersion::V5));
+        assert_eq!("311".parse(), Ok(ProtocolVersion::V311));
+        assert_eq!("31".parse(), Ok(ProtocolVersion::V31));
+        assert!("6".parse::<ProtocolVersion>().is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Message -> bytes for printing: plain payload, `-v`, `-F` format strings, NDJSON.

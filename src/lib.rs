@@ -1,0 +1,10 @@
+//! mqtk: a command-line MQTT toolkit. The library holds everything so that tests, fuzz targets and
+//! benches can call it; `main.rs` only hands over to [`cmd::main`].
+
+pub mod cli;
+pub mod cmd;
+pub mod conn;
+pub mod error;
+pub mod format;
+pub mod message;
+pub mod output;

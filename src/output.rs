@@ -1,0 +1,1 @@
+//! Where output goes: colour decisions (terminal, `--color`, `NO_COLOR`).

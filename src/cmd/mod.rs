@@ -8,6 +8,8 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::error;
 
+#[cfg(feature = "broker")]
+pub mod broker;
 pub mod generate;
 pub mod publish;
 pub mod subscribe;
@@ -35,6 +37,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
         Command::Generate(args) => generate::run(&args),
+        #[cfg(feature = "broker")]
+        Command::Broker(args) => broker::run(args),
     }
 }
 

@@ -83,6 +83,19 @@ impl BrokerOptions {
         self.passwords.is_some() && !self.allow_anonymous
     }
 
+    /// mqtt5 reports a port in use as a multi-line essay; trying the fixed ports first gives the
+    /// usual one-line `Address already in use`. (A port taken in between still fails, just less
+    /// tidily.)
+    fn check_ports_free(&self) -> anyhow::Result<()> {
+        let ports = [self.port, self.tls_port, self.ws_port, self.wss_port];
+        for port in ports.into_iter().flatten().filter(|p| *p != 0) {
+            let addr = SocketAddr::new(self.listen, port);
+            std::net::TcpListener::bind(addr)
+                .with_context(|| format!("cannot listen on {addr}"))?;
+        }
+        Ok(())
+    }
+
     fn config(&self) -> anyhow::Result<BrokerConfig> {
         let at = |port: u16| SocketAddr::new(self.listen, port);
         let mut config = BrokerConfig::new()
@@ -184,6 +197,7 @@ pub async fn start_embedded(listen: SocketAddr) -> anyhow::Result<EmbeddedBroker
 /// accepts connections.
 pub async fn start(options: BrokerOptions) -> anyhow::Result<EmbeddedBroker> {
     let mut config = options.config()?;
+    options.check_ports_free()?;
     if options.log_events {
         config = config.with_event_handler(Arc::new(events::StderrLog));
     }

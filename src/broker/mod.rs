@@ -172,11 +172,19 @@ impl std::fmt::Display for Listener {
     }
 }
 
-/// A broker running on the caller's tokio runtime.
+/// A broker running on the caller's tokio runtime. Dropping it signals a shutdown without
+/// waiting for it; [`EmbeddedBroker::shutdown`] waits.
 pub struct EmbeddedBroker {
     listeners: Vec<Listener>,
     shutdown: mqtt5::broker::BrokerShutdownHandle,
-    task: tokio::task::JoinHandle<mqtt5::Result<()>>,
+    /// `None` once the task has been awaited to completion.
+    task: Option<tokio::task::JoinHandle<mqtt5::Result<()>>>,
+}
+
+impl Drop for EmbeddedBroker {
+    fn drop(&mut self) {
+        self.shutdown.shutdown();
+    }
 }
 
 impl std::fmt::Debug for EmbeddedBroker {
@@ -220,7 +228,7 @@ pub async fn start(options: BrokerOptions) -> anyhow::Result<EmbeddedBroker> {
         Ok(Ok(_)) => Ok(EmbeddedBroker {
             listeners,
             shutdown,
-            task,
+            task: Some(task),
         }),
         Ok(Err(_)) => match task.await {
             Ok(Err(e)) => Err(anyhow!("{e}").context("the broker failed to start")),
@@ -287,13 +295,13 @@ impl EmbeddedBroker {
 
     /// Stops accepting, disconnects the clients and waits (bounded) until the listeners are
     /// closed, so the ports can be bound again.
-    pub async fn shutdown(self) -> anyhow::Result<()> {
+    pub async fn shutdown(mut self) -> anyhow::Result<()> {
         self.shutdown.shutdown();
-        let mut task = self.task;
+        let Some(mut task) = self.task.take() else {
+            return Ok(());
+        };
         match tokio::time::timeout(SHUTDOWN_TIMEOUT, &mut task).await {
-            Ok(Ok(Ok(()))) => Ok(()),
-            Ok(Ok(Err(e))) => Err(anyhow!("{e}").context("broker")),
-            Ok(Err(e)) => Err(anyhow!("broker task failed: {e}")),
+            Ok(joined) => task_result(joined),
             Err(_) => {
                 task.abort();
                 Err(anyhow!(
@@ -305,11 +313,20 @@ impl EmbeddedBroker {
 
     /// Resolves when the broker stops on its own (it normally runs until [`Self::shutdown`]).
     pub async fn stopped(&mut self) -> anyhow::Result<()> {
-        match (&mut self.task).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(anyhow!("{e}").context("broker")),
-            Err(e) => Err(anyhow!("broker task failed: {e}")),
-        }
+        let Some(task) = self.task.as_mut() else {
+            return Ok(());
+        };
+        let joined = task.await;
+        self.task = None;
+        task_result(joined)
+    }
+}
+
+fn task_result(joined: Result<mqtt5::Result<()>, tokio::task::JoinError>) -> anyhow::Result<()> {
+    match joined {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(anyhow!("{e}").context("broker")),
+        Err(e) => Err(anyhow!("broker task failed: {e}")),
     }
 }
 

@@ -8,7 +8,6 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
@@ -168,9 +167,7 @@ fn wait_bounded(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
 
 /// Runs a mosquitto client to completion (killed after 10 s).
 fn mosquitto(tool: &str, args: &[&str]) -> Output {
-    let path = Path::new("/usr/bin").join(tool);
-    let program = if path.exists() { path } else { tool.into() };
-    let mut child = Command::new(&program)
+    let mut child = Command::new(tool)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -486,13 +483,14 @@ fn bad_input_files_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("passwords");
     std::fs::write(&bad, "ok:pw\nno colon here\n").unwrap();
+    let missing = dir.path().join("missing");
     let cases: [(&[&str], &str); 3] = [
         (
             &["--passwords", bad.to_str().unwrap()],
             "line 2: expected USER:PASSWORD",
         ),
         (
-            &["--passwords", "/nonexistent/pw"],
+            &["--passwords", missing.to_str().unwrap()],
             "cannot read password file",
         ),
         (

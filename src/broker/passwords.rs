@@ -179,6 +179,12 @@ impl PasswordFile {
         })
     }
 
+    /// For unit tests elsewhere in the crate.
+    #[cfg(test)]
+    pub(crate) fn parse_for_test(text: &str) -> PasswordFile {
+        PasswordFile::parse(text).expect("valid test password file")
+    }
+
     /// Number of users in the file.
     pub fn len(&self) -> usize {
         self.users.len()

@@ -14,14 +14,10 @@ const DEFAULT_TLS_PORT: u16 = 8883;
 
 pub fn run(args: BrokerArgs) -> anyhow::Result<()> {
     let options = options(&args)?;
-    let open_to_network = !options.listen.is_loopback() && options.passwords.is_none();
-    if open_to_network && !args.allow_anonymous && !args.quiet {
-        eprintln!(
-            "mqtk broker: warning: listening on {} without authentication: anyone who can \
-             reach this address can publish and subscribe (use --passwords FILE, or \
-             --allow-anonymous to silence this warning)",
-            options.listen
-        );
+    if let Some(warning) = network_warning(&options, args.allow_anonymous)
+        && !args.quiet
+    {
+        eprintln!("mqtk broker: warning: {warning}");
     }
     // A broker serves many connections at once; one worker per core (at most 4, it is a test
     // broker) keeps it from becoming the bottleneck of a benchmark.
@@ -87,6 +83,20 @@ fn announce(
     Ok(())
 }
 
+/// Anyone who can reach a non-loopback address could use a broker without passwords; say so
+/// unless `--allow-anonymous` shows the user meant it.
+fn network_warning(options: &BrokerOptions, allow_anonymous: bool) -> Option<String> {
+    let open = !options.listen.is_loopback() && options.passwords.is_none() && !allow_anonymous;
+    open.then(|| {
+        format!(
+            "listening on {} without authentication: anyone who can reach this address can \
+             publish and subscribe (use --passwords FILE, or --allow-anonymous to silence this \
+             warning)",
+            options.listen
+        )
+    })
+}
+
 /// Checks every input file before anything binds, so bad input is exit 2 with a clear message.
 fn options(args: &BrokerArgs) -> anyhow::Result<BrokerOptions> {
     let passwords = args
@@ -145,4 +155,25 @@ fn check_pem(path: &Path, kind: PemKind) -> anyhow::Result<()> {
         PemKind::PrivateKey => "no PEM private key",
     };
     Err(error::usage(format!("{what} in {}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warns_only_for_open_non_loopback_listeners() {
+        let at = |addr: &str| BrokerOptions::loopback(addr.parse().unwrap());
+        assert!(network_warning(&at("127.0.0.1:1883"), false).is_none());
+        assert!(network_warning(&at("[::1]:1883"), false).is_none());
+        let open = network_warning(&at("0.0.0.0:1883"), false).unwrap();
+        assert!(
+            open.starts_with("listening on 0.0.0.0 without authentication"),
+            "{open}"
+        );
+        assert!(network_warning(&at("0.0.0.0:1883"), true).is_none());
+        let mut with_passwords = at("0.0.0.0:1883");
+        with_passwords.passwords = Some(PasswordFile::parse_for_test("ci:pw"));
+        assert!(network_warning(&with_passwords, false).is_none());
+    }
 }

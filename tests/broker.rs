@@ -1,6 +1,7 @@
 //! `mqtk broker` as a real process, checked with the mosquitto command-line clients: QoS 0/1/2
 //! round trips under MQTT 3.1.1 and 5, retained messages, wildcards, persistent sessions, `$SYS`
-//! counters, passwords, TLS, WebSocket, port 0 reporting and clean shutdown on SIGTERM/SIGINT.
+//! counters, passwords, TLS, WebSocket (plain and TLS), port 0 reporting, clean shutdown on
+//! SIGTERM/SIGINT, and the library API `bench --embedded-broker` uses.
 //!
 //! The helpers live here (not in `tests/common/`) because this file only needs mosquitto's
 //! clients, never a mosquitto broker.
@@ -667,4 +668,76 @@ fn library_start_embedded_on_the_callers_runtime() {
         port
     });
     TcpListener::bind(("127.0.0.1", port)).expect("the port is free after shutdown");
+}
+
+#[test]
+fn secure_websocket_listener_upgrades_over_tls() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::rustls;
+
+    let dir = tempfile::tempdir().unwrap();
+    let key = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert_file = dir.path().join("cert.pem");
+    let key_file = dir.path().join("key.pem");
+    std::fs::write(&cert_file, key.cert.pem()).unwrap();
+    std::fs::write(&key_file, key.signing_key.serialize_pem()).unwrap();
+    // --wss-port needs an explicit port: borrow a free one from the system.
+    let wss_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let broker = Broker::start(&[
+        "--tls-cert",
+        cert_file.to_str().unwrap(),
+        "--tls-key",
+        key_file.to_str().unwrap(),
+        "--tls-port",
+        "0",
+        "--wss-port",
+        &wss_port,
+    ]);
+    assert_eq!(
+        broker.urls.last().unwrap(),
+        &format!("wss://127.0.0.1:{wss_port}/mqtt")
+    );
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(key.cert.der().clone()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let head = runtime.block_on(async {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", broker.port_of("wss")))
+            .await
+            .unwrap();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let mut tls = tokio::time::timeout(STEP, connector.connect(name, tcp))
+            .await
+            .unwrap()
+            .unwrap();
+        tls.write_all(
+            b"GET /mqtt HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n\
+              Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+              Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n",
+        )
+        .await
+        .unwrap();
+        let mut head = [0u8; 12];
+        tokio::time::timeout(STEP, tls.read_exact(&mut head))
+            .await
+            .unwrap()
+            .unwrap();
+        head
+    });
+    assert_eq!(&head, b"HTTP/1.1 101");
 }

@@ -279,13 +279,7 @@ fn bound_listeners(broker: &MqttBroker, options: &BrokerOptions) -> anyhow::Resu
 impl EmbeddedBroker {
     /// The plain MQTT listener's address (the first listener if there is no plain one).
     pub fn local_addr(&self) -> SocketAddr {
-        self.listeners
-            .iter()
-            .find(|l| l.kind == ListenerKind::Mqtt)
-            .or(self.listeners.first())
-            .map_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0), |l| {
-                l.addr
-            })
+        main_addr(&self.listeners)
     }
 
     /// Every listener, in the order plain, TLS, WebSocket, secure WebSocket.
@@ -328,6 +322,17 @@ fn task_result(joined: Result<mqtt5::Result<()>, tokio::task::JoinError>) -> any
         Ok(Err(e)) => Err(anyhow!("{e}").context("broker")),
         Err(e) => Err(anyhow!("broker task failed: {e}")),
     }
+}
+
+/// The plain MQTT listener, else the first one (there is always at least one).
+fn main_addr(listeners: &[Listener]) -> SocketAddr {
+    listeners
+        .iter()
+        .find(|l| l.kind == ListenerKind::Mqtt)
+        .or(listeners.first())
+        .map_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0), |l| {
+            l.addr
+        })
 }
 
 /// A broker on its own thread and multi-threaded runtime, driven by a synchronous API. Dropping
@@ -385,13 +390,7 @@ impl BackgroundBroker {
 
     /// See [`EmbeddedBroker::local_addr`].
     pub fn local_addr(&self) -> SocketAddr {
-        self.listeners
-            .iter()
-            .find(|l| l.kind == ListenerKind::Mqtt)
-            .or(self.listeners.first())
-            .map_or(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0), |l| {
-                l.addr
-            })
+        main_addr(&self.listeners)
     }
 
     pub fn listeners(&self) -> &[Listener] {

@@ -1,6 +1,7 @@
 //! mqtk: a command-line MQTT toolkit. The library holds everything so that tests, fuzz targets and
 //! benches can call it; `main.rs` only hands over to [`cmd::main`].
 
+pub mod bench;
 pub mod cli;
 pub mod cmd;
 pub mod conn;

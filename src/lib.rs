@@ -8,3 +8,4 @@ pub mod error;
 pub mod format;
 pub mod message;
 pub mod output;
+pub mod trace;

@@ -331,6 +331,7 @@ mod tests {
 
     fn opts(args: &[&str]) -> anyhow::Result<ConnectOptions> {
         #[derive(Parser)]
+        #[command(disable_help_flag = true)]
         struct T {
             #[command(flatten)]
             c: ConnectArgs,

@@ -15,4 +15,8 @@ pub mod session;
 pub mod tls;
 pub mod transport;
 
-pub use session::{ConnAckInfo, Keepalive, KeepaliveAction, PacketReader, PacketWriter, Session, connect};
+pub use session::{
+    ConnAckInfo, Keepalive, KeepaliveAction, PacketReader, PacketWriter, Session, connect,
+};
+pub mod inflight;
+pub mod reconnect;

@@ -26,9 +26,16 @@ impl fmt::Debug for Secret {
 /// Where to connect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    Tcp { host: String, port: u16 },
+    Tcp {
+        host: String,
+        port: u16,
+    },
     /// WebSocket: `path` is the HTTP path of the upgrade request.
-    WebSocket { host: String, port: u16, path: String },
+    WebSocket {
+        host: String,
+        port: u16,
+        path: String,
+    },
     Unix(PathBuf),
 }
 
@@ -136,7 +143,9 @@ impl ConnectOptions {
             (None, Some(s)) if s.is_websocket() => Target::WebSocket {
                 host,
                 port,
-                path: parsed_url.as_ref().map_or_else(String::new, |u| u.path.clone()),
+                path: parsed_url
+                    .as_ref()
+                    .map_or_else(String::new, |u| u.path.clone()),
             },
             _ => Target::Tcp { host, port },
         };
@@ -260,12 +269,12 @@ impl ConnectOptions {
         let mut w = Vec::new();
         let local = matches!(self.target, Target::Unix(_));
         if self.password.is_some() && self.tls.is_none() && !local {
-            w.push("the password is sent unencrypted (use mqtts:// or wss:// to protect it)".into());
+            w.push(
+                "the password is sent unencrypted (use mqtts:// or wss:// to protect it)".into(),
+            );
         }
         if self.tls.as_ref().is_some_and(|t| t.insecure) {
-            w.push(
-                "--insecure: the broker's certificate and host name are not verified".into(),
-            );
+            w.push("--insecure: the broker's certificate and host name are not verified".into());
         }
         w
     }
@@ -275,7 +284,11 @@ impl ConnectOptions {
         let tls = self.tls.is_some();
         match &self.target {
             Target::Tcp { host, port } => {
-                format!("{}://{}:{port}", if tls { "mqtts" } else { "mqtt" }, bracket(host))
+                format!(
+                    "{}://{}:{port}",
+                    if tls { "mqtts" } else { "mqtt" },
+                    bracket(host)
+                )
             }
             Target::WebSocket { host, port, path } => format!(
                 "{}://{}:{port}{path}",
@@ -310,7 +323,13 @@ fn check_client_id(id: &str, protocol: ProtocolVersion) -> anyhow::Result<()> {
 
 fn read_password_file(path: &PathBuf) -> anyhow::Result<String> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| usage(format!("cannot read password file {}: {}", path.display(), io_reason(&e))))
+        .map_err(|e| {
+            usage(format!(
+                "cannot read password file {}: {}",
+                path.display(),
+                io_reason(&e)
+            ))
+        })
         .context("--pw-file")?;
     Ok(text.lines().next().unwrap_or("").to_string())
 }
@@ -344,19 +363,38 @@ mod tests {
     #[test]
     fn defaults_and_urls() {
         let o = opts(&[]).unwrap();
-        assert_eq!(o.target, Target::Tcp { host: "localhost".into(), port: 1883 });
+        assert_eq!(
+            o.target,
+            Target::Tcp {
+                host: "localhost".into(),
+                port: 1883
+            }
+        );
         assert!(o.client_id.starts_with("mqtk-"));
         let o = opts(&["-L", "mqtts://u:p@h/t/#"]).unwrap();
-        assert_eq!(o.target, Target::Tcp { host: "h".into(), port: 8883 });
+        assert_eq!(
+            o.target,
+            Target::Tcp {
+                host: "h".into(),
+                port: 8883
+            }
+        );
         assert_eq!(o.url_topic.as_deref(), Some("t/#"));
         assert_eq!(o.password, Some(Secret("p".into())));
         assert!(o.tls.is_some_and(|t| t.os_certs));
         let o = opts(&["-L", "ws://h:9001/mqtt"]).unwrap();
         assert_eq!(
             o.target,
-            Target::WebSocket { host: "h".into(), port: 9001, path: "/mqtt".into() }
+            Target::WebSocket {
+                host: "h".into(),
+                port: 9001,
+                path: "/mqtt".into()
+            }
         );
-        assert_eq!(opts(&["--cafile", "ca.pem"]).unwrap().describe_target(), "mqtts://localhost:8883");
+        assert_eq!(
+            opts(&["--cafile", "ca.pem"]).unwrap().describe_target(),
+            "mqtts://localhost:8883"
+        );
     }
 
     #[test]

@@ -168,12 +168,10 @@ fn encode4(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc>
                 .map(|f| v4::SubscribeFilter::new(f.filter.clone(), qos3(f.qos)))
                 .collect(),
         }),
-        Outgoing::Unsubscribe { pkid, filters, .. } => {
-            v4::Packet::Unsubscribe(v4::Unsubscribe {
-                pkid: *pkid,
-                topics: filters.clone(),
-            })
-        }
+        Outgoing::Unsubscribe { pkid, filters, .. } => v4::Packet::Unsubscribe(v4::Unsubscribe {
+            pkid: *pkid,
+            topics: filters.clone(),
+        }),
         Outgoing::PingReq => v4::Packet::PingReq,
         Outgoing::Disconnect => v4::Packet::Disconnect,
     };
@@ -441,10 +439,20 @@ mod tests {
             pkid: 7,
             ..Default::default()
         };
-        encode(protocol, &Outgoing::Publish(p), &mut buf, PROTOCOL_MAX_PACKET).unwrap();
+        encode(
+            protocol,
+            &Outgoing::Publish(p),
+            &mut buf,
+            PROTOCOL_MAX_PACKET,
+        )
+        .unwrap();
         // A partial packet decodes to nothing and consumes nothing.
         let mut partial = BytesMut::from(&buf[..buf.len() - 1]);
-        assert!(decode(protocol, &mut partial, PROTOCOL_MAX_PACKET).unwrap().is_none());
+        assert!(
+            decode(protocol, &mut partial, PROTOCOL_MAX_PACKET)
+                .unwrap()
+                .is_none()
+        );
         assert_eq!(partial.len(), buf.len() - 1);
         match decode(protocol, &mut buf, PROTOCOL_MAX_PACKET).unwrap() {
             Some(Incoming::Publish(m)) => {

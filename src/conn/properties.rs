@@ -100,7 +100,9 @@ fn apply(props: &mut Properties, occ: &[String]) -> Result<(), String> {
                     p.correlation_data = Some(Bytes::from(one()?.as_bytes().to_vec()))
                 }
                 "message-expiry-interval" => p.message_expiry_interval = Some(num(name, one()?)?),
-                "payload-format-indicator" => p.payload_format_indicator = Some(flag(name, one()?)?),
+                "payload-format-indicator" => {
+                    p.payload_format_indicator = Some(flag(name, one()?)?)
+                }
                 "topic-alias" => p.topic_alias = Some(nonzero16(name, one()?)?),
                 _ => return unknown(),
             }
@@ -146,7 +148,9 @@ fn apply(props: &mut Properties, occ: &[String]) -> Result<(), String> {
             match name {
                 "user-property" => p.user_properties.push(user()?),
                 "will-delay-interval" => p.delay_interval = Some(num(name, one()?)?),
-                "payload-format-indicator" => p.payload_format_indicator = Some(flag(name, one()?)?),
+                "payload-format-indicator" => {
+                    p.payload_format_indicator = Some(flag(name, one()?)?)
+                }
                 "message-expiry-interval" => p.message_expiry_interval = Some(num(name, one()?)?),
                 "content-type" => p.content_type = Some(one()?.to_string()),
                 "response-topic" => p.response_topic = Some(one()?.to_string()),

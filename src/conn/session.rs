@@ -61,14 +61,24 @@ async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
     let mut reader = PacketReader::new(rd, opts.protocol, opts.max_incoming_packet, opts.debug);
 
     encode_connect(opts, &mut writer.buf)?;
-    trace!(opts.debug, "sending CONNECT ({}) as '{}'", connect_summary(opts), opts.client_id);
+    trace!(
+        opts.debug,
+        "sending CONNECT ({}) as '{}'",
+        connect_summary(opts),
+        opts.client_id
+    );
     writer.flush().await.map_err(|e| {
-        unreachable(format!("connection to {target} lost while sending CONNECT: {e:#}"))
+        unreachable(format!(
+            "connection to {target} lost while sending CONNECT: {e:#}"
+        ))
     })?;
 
     loop {
         if let Some(info) = read_connack(opts, &mut reader.buf)? {
-            trace!(opts.debug, "received CONNACK (session present {})", info.session_present);
+            trace!(
+                opts.debug,
+                "received CONNACK (session present {})", info.session_present
+            );
             let keepalive = Keepalive::new(info.server_keepalive.unwrap_or(opts.keepalive));
             writer.max_packet = info.max_packet_size;
             return Ok(Session {
@@ -79,7 +89,9 @@ async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
             });
         }
         let n = reader.fill().await.map_err(|e| {
-            unreachable(format!("connection to {target} failed before CONNACK: {e:#}"))
+            unreachable(format!(
+                "connection to {target} failed before CONNACK: {e:#}"
+            ))
         })?;
         if n == 0 {
             return Err(unreachable(format!(
@@ -104,7 +116,11 @@ fn connect_summary(opts: &ConnectOptions) -> String {
 }
 
 fn encode_connect(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<()> {
-    let password = opts.password.as_ref().map(|p| p.0.clone()).unwrap_or_default();
+    let password = opts
+        .password
+        .as_ref()
+        .map(|p| p.0.clone())
+        .unwrap_or_default();
     if opts.protocol.is_v5() {
         let mut props = opts
             .properties
@@ -245,12 +261,10 @@ fn read_connack(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<Opt
     let code = buf[i + 1];
     if code != 0 {
         let reason_string = if opts.protocol.is_v5() {
-            m5::v5::Packet::read(buf, None)
-                .ok()
-                .and_then(|p| match p {
-                    v5::Packet::ConnAck(c) => c.properties.and_then(|p| p.reason_string),
-                    _ => None,
-                })
+            m5::v5::Packet::read(buf, None).ok().and_then(|p| match p {
+                v5::Packet::ConnAck(c) => c.properties.and_then(|p| p.reason_string),
+                _ => None,
+            })
         } else {
             None
         };
@@ -285,7 +299,9 @@ fn read_connack(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<Opt
                     .map_or(PROTOCOL_MAX_PACKET, |m| m as usize),
                 max_qos: p.as_ref().and_then(|p| p.max_qos).unwrap_or(2),
                 retain_available: p.as_ref().and_then(|p| p.retain_available) != Some(0),
-                assigned_client_id: p.as_ref().and_then(|p| p.assigned_client_identifier.clone()),
+                assigned_client_id: p
+                    .as_ref()
+                    .and_then(|p| p.assigned_client_identifier.clone()),
                 server_keepalive: p.as_ref().and_then(|p| p.server_keep_alive),
             }))
         }
@@ -297,7 +313,13 @@ fn describe_garbage(buf: &[u8]) -> String {
     let head: String = buf
         .iter()
         .take(24)
-        .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' })
+        .map(|&b| {
+            if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        })
         .collect();
     if head.starts_with("HTTP/") {
         "an HTTP response".to_string()
@@ -324,7 +346,12 @@ const MIN_READ: usize = 4 * 1024;
 const MAX_READ: usize = 256 * 1024;
 
 impl PacketReader {
-    fn new(rd: ReadHalf<Stream>, protocol: ProtocolVersion, max_packet: usize, debug: bool) -> Self {
+    fn new(
+        rd: ReadHalf<Stream>,
+        protocol: ProtocolVersion,
+        max_packet: usize,
+        debug: bool,
+    ) -> Self {
         PacketReader {
             rd,
             // Small at first: idle connections (bench conn) should cost little memory.
@@ -574,9 +601,15 @@ mod tests {
         let t = start + Duration::from_secs(10);
         assert_eq!(k.due(t, start), Some(KeepaliveAction::SendPing));
         assert_eq!(k.due(t + Duration::from_secs(4), t), None);
-        assert_eq!(k.due(t + Duration::from_secs(5), t), Some(KeepaliveAction::Dead));
+        assert_eq!(
+            k.due(t + Duration::from_secs(5), t),
+            Some(KeepaliveAction::Dead)
+        );
         k.heard_from_broker();
         assert_eq!(k.due(t + Duration::from_secs(5), t), None);
-        assert_eq!(Keepalive::new(0).due(start + Duration::from_secs(1000), start), None);
+        assert_eq!(
+            Keepalive::new(0).due(start + Duration::from_secs(1000), start),
+            None
+        );
     }
 }

@@ -59,9 +59,8 @@ fn roots(opts: &TlsOptions) -> anyhow::Result<RootCertStore> {
         }
     }
     if let Some(dir) = &opts.ca_path {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            usage(format!("--capath {}: {}", dir.display(), io_reason(&e)))
-        })?;
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| usage(format!("--capath {}: {}", dir.display(), io_reason(&e))))?;
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_file() {
@@ -94,7 +93,12 @@ fn load_certs(path: &Path, flag: &str) -> anyhow::Result<Vec<CertificateDer<'sta
     let data = read(path, flag)?;
     let certs: Vec<_> = rustls_pemfile::certs(&mut data.as_slice())
         .collect::<Result<_, _>>()
-        .map_err(|e| usage(format!("{flag} {}: not a PEM certificate file ({e})", path.display())))?;
+        .map_err(|e| {
+            usage(format!(
+                "{flag} {}: not a PEM certificate file ({e})",
+                path.display()
+            ))
+        })?;
     if certs.is_empty() {
         return Err(usage(format!(
             "{flag} {}: no PEM certificate found in the file",
@@ -107,16 +111,28 @@ fn load_certs(path: &Path, flag: &str) -> anyhow::Result<Vec<CertificateDer<'sta
 fn load_key(path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
     let data = read(path, "--key")?;
     rustls_pemfile::private_key(&mut data.as_slice())
-        .map_err(|e| usage(format!("--key {}: not a PEM key file ({e})", path.display())))?
-        .ok_or_else(|| usage(format!("--key {}: no PEM private key found in the file", path.display())))
+        .map_err(|e| {
+            usage(format!(
+                "--key {}: not a PEM key file ({e})",
+                path.display()
+            ))
+        })?
+        .ok_or_else(|| {
+            usage(format!(
+                "--key {}: no PEM private key found in the file",
+                path.display()
+            ))
+        })
 }
 
 fn read(path: &Path, flag: &str) -> anyhow::Result<Vec<u8>> {
     if path.is_dir() {
-        return Err(usage(format!("{flag} {}: is a directory, not a file", path.display())));
+        return Err(usage(format!(
+            "{flag} {}: is a directory, not a file",
+            path.display()
+        )));
     }
-    std::fs::read(path)
-        .map_err(|e| usage(format!("{flag} {}: {}", path.display(), io_reason(&e))))
+    std::fs::read(path).map_err(|e| usage(format!("{flag} {}: {}", path.display(), io_reason(&e))))
 }
 
 /// The server name to verify: a DNS name or an IP address.
@@ -181,10 +197,12 @@ pub fn describe_error(err: &std::io::Error, host: &str) -> String {
         .get_ref()
         .and_then(|e| e.downcast_ref::<rustls::Error>());
     match inner {
-        Some(rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForNameContext {
-            expected,
-            presented,
-        })) => format!(
+        Some(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::NotValidForNameContext {
+                expected,
+                presented,
+            },
+        )) => format!(
             "the broker's certificate is not valid for '{}' (it names: {})",
             expected.to_str(),
             presented.join(", ")

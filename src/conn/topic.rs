@@ -27,7 +27,9 @@ pub fn validate_filter(filter: &str) -> Result<(), String> {
                 ));
             }
             if f.is_empty() {
-                return Err(format!("shared subscription '{filter}' has an empty filter"));
+                return Err(format!(
+                    "shared subscription '{filter}' has an empty filter"
+                ));
             }
             f
         }
@@ -105,10 +107,28 @@ mod tests {
 
     #[test]
     fn filters() {
-        for ok in ["#", "+", "a/+/c", "a/#", "+/+", "$SYS/#", "$share/g/a/#", "/"] {
+        for ok in [
+            "#",
+            "+",
+            "a/+/c",
+            "a/#",
+            "+/+",
+            "$SYS/#",
+            "$share/g/a/#",
+            "/",
+        ] {
             assert!(validate_filter(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a/#/b", "a+", "a/b#", "#/a", "$share/g", "$share//a", "$share/g/"] {
+        for bad in [
+            "",
+            "a/#/b",
+            "a+",
+            "a/b#",
+            "#/a",
+            "$share/g",
+            "$share//a",
+            "$share/g/",
+        ] {
             assert!(validate_filter(bad).is_err(), "{bad}");
         }
     }

@@ -32,7 +32,9 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<Stream> {
             #[cfg(not(unix))]
             {
                 let _ = path;
-                Err(crate::error::usage("--unix is not supported on this platform"))
+                Err(crate::error::usage(
+                    "--unix is not supported on this platform",
+                ))
             }
         }
         Target::Tcp { host, port } => {
@@ -82,7 +84,10 @@ async fn tcp(opts: &ConnectOptions, host: &str, port: u16) -> anyhow::Result<Tcp
     Err(unreachable(format!("cannot connect to {target}: {reason}")))
 }
 
-async fn connect_from(addr: SocketAddr, bind: Option<std::net::IpAddr>) -> std::io::Result<TcpStream> {
+async fn connect_from(
+    addr: SocketAddr,
+    bind: Option<std::net::IpAddr>,
+) -> std::io::Result<TcpStream> {
     let socket = if addr.is_ipv4() {
         TcpSocket::new_v4()?
     } else {
@@ -126,15 +131,20 @@ where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     use async_tungstenite::tungstenite::client::IntoClientRequest;
-    let host = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
     let url = format!("{scheme}://{host}:{port}{path}");
     let mut request = url
         .as_str()
         .into_client_request()
         .map_err(|e| crate::error::usage(format!("invalid WebSocket URL {url}: {e}")))?;
-    request
-        .headers_mut()
-        .insert("Sec-WebSocket-Protocol", "mqtt".parse().expect("static header value"));
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "mqtt".parse().expect("static header value"),
+    );
     let (ws, _response) = async_tungstenite::tokio::client_async(request, stream)
         .await
         .map_err(|e| unreachable(format!("WebSocket handshake with {target} failed: {e}")))?;

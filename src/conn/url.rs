@@ -41,9 +41,9 @@ impl Scheme {
 
 /// Parses a broker URL; errors are one-line messages for the user.
 pub fn parse(url: &str) -> Result<BrokerUrl, String> {
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| format!("'{url}' is not a broker URL (expected mqtt://, mqtts://, ws:// or wss://)"))?;
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        format!("'{url}' is not a broker URL (expected mqtt://, mqtts://, ws:// or wss://)")
+    })?;
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "mqtt" | "tcp" => Scheme::Mqtt,
         "mqtts" | "ssl" | "tls" => Scheme::Mqtts,
@@ -132,14 +132,21 @@ mod tests {
     #[test]
     fn websocket_path_and_ipv6() {
         let u = parse("wss://[::1]:8081/mqtt").unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("::1", Some(8081), "/mqtt"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("::1", Some(8081), "/mqtt")
+        );
         assert!(u.scheme.is_tls() && u.scheme.is_websocket());
         assert_eq!(parse("ws://h").unwrap().path, "/");
     }
 
     #[test]
     fn bad_urls() {
-        assert!(parse("http://h/t").unwrap_err().contains("unknown URL scheme"));
+        assert!(
+            parse("http://h/t")
+                .unwrap_err()
+                .contains("unknown URL scheme")
+        );
         assert!(parse("broker:1883").is_err());
         assert!(parse("mqtt://h:0/t").is_err());
         assert!(parse("mqtt://h:70000/t").is_err());

@@ -14,7 +14,7 @@ pub mod values;
 
 pub use bench::BenchArgs;
 
-pub use values::{Property, ProtocolVersion, QosLevel};
+pub use values::{ProtocolVersion, QosLevel};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -147,9 +147,9 @@ pub struct ConnectArgs {
     )]
     pub protocol: ProtocolVersion,
 
-    /// MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe,
-    /// will; names as mosquitto's, e.g. user-property KEY=VALUE... see the man page)
-    #[arg(short = 'D', long = "property", num_args = 3, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
+    /// MQTT 5 property, as mosquitto's: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY
+    /// VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect
+    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
     pub property: Vec<String>,
 
     /// Give up connecting after this long (e.g. 10, 5s, 500ms)

@@ -9,3 +9,5 @@ pub mod error;
 pub mod format;
 pub mod message;
 pub mod output;
+pub mod signals;
+pub mod trace;

@@ -7,5 +7,8 @@
 pub mod assert;
 pub mod header;
 pub mod plan;
+pub mod progress;
 pub mod report;
+pub mod run;
+pub mod runner;
 pub mod stats;

@@ -38,8 +38,8 @@ impl Clock {
     }
 
     /// Nanoseconds since the Unix epoch at `at`.
-    pub fn epoch_ns(&self, at: Instant) -> u64 {
-        self.base_epoch_ns + at.saturating_duration_since(self.base).as_nanos() as u64
+    pub fn epoch_ns(&self, at: impl Into<Instant>) -> u64 {
+        self.base_epoch_ns + at.into().saturating_duration_since(self.base).as_nanos() as u64
     }
 
     pub fn now_ns(&self) -> u64 {

@@ -298,7 +298,16 @@ async fn run_messages(
         let expected: u64 = (0..plan.subscribers).map(expected_for).sum();
         let mut last = shared.counters.received.load(Ordering::Relaxed);
         let mut last_change = Instant::now();
-        while !shared.aborted() && !sub_set.is_empty() {
+        while !shared.aborted() {
+            while let Some(r) = sub_set.try_join_next() {
+                match r {
+                    Ok(o) => sub_out.push(o),
+                    Err(e) => anyhow::bail!("a subscriber task failed: {e}"),
+                }
+            }
+            if sub_set.is_empty() {
+                break;
+            }
             let now_received = shared.counters.received.load(Ordering::Relaxed);
             if now_received >= expected {
                 break;

@@ -201,10 +201,9 @@ impl Source {
             ready_at,
             ..
         } = self
+            && ready_at.is_none()
         {
-            if ready_at.is_none() {
-                *ready_at = Some(Instant::now() + *d);
-            }
+            *ready_at = Some(Instant::now() + *d);
         }
     }
 }

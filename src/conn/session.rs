@@ -122,11 +122,7 @@ fn encode_connect(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<(
         .map(|p| p.0.clone())
         .unwrap_or_default();
     if opts.protocol.is_v5() {
-        let mut props = opts
-            .properties
-            .connect
-            .clone()
-            .unwrap_or_else(v5::ConnectProperties::new);
+        let mut props = opts.properties.connect.clone().unwrap_or_default();
         props.session_expiry_interval = opts.session_expiry;
         let connect = v5::Connect {
             keep_alive: opts.keepalive,
@@ -367,10 +363,10 @@ impl PacketReader {
     pub fn try_next(&mut self) -> anyhow::Result<Option<Incoming>> {
         match packet::decode(self.protocol, &mut self.buf, self.max_packet) {
             Ok(p) => {
-                if self.debug {
-                    if let Some(p) = &p {
-                        trace_incoming(p);
-                    }
+                if self.debug
+                    && let Some(p) = &p
+                {
+                    trace_incoming(p);
                 }
                 Ok(p)
             }

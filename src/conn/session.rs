@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::options::{ConnectOptions, io_reason};
 use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET};
 use super::reason;
-use super::transport::{self, Stream};
+use super::transport::{self, SocketHandle, Stream};
 use crate::cli::ProtocolVersion;
 use crate::error::{Failure, Kind, unreachable};
 use crate::trace;
@@ -55,10 +55,16 @@ pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Session> {
 
 async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
     let target = opts.describe_target();
-    let stream = transport::open(opts).await?;
+    let (stream, socket) = transport::open(opts).await?;
     let (rd, wr) = tokio::io::split(stream);
     let mut writer = PacketWriter::new(wr, opts.protocol, opts.debug);
-    let mut reader = PacketReader::new(rd, opts.protocol, opts.max_incoming_packet, opts.debug);
+    let mut reader = PacketReader::new(
+        rd,
+        socket,
+        opts.protocol,
+        opts.max_incoming_packet,
+        opts.debug,
+    );
 
     encode_connect(opts, &mut writer.buf)?;
     trace!(
@@ -331,6 +337,7 @@ fn describe_garbage(buf: &[u8]) -> String {
 /// Decodes packets from the broker. Reading is cancel-safe, so it can sit in a `select!`.
 pub struct PacketReader {
     rd: ReadHalf<Stream>,
+    socket: SocketHandle,
     buf: BytesMut,
     chunk: usize,
     protocol: ProtocolVersion,
@@ -344,12 +351,14 @@ const MAX_READ: usize = 256 * 1024;
 impl PacketReader {
     fn new(
         rd: ReadHalf<Stream>,
+        socket: SocketHandle,
         protocol: ProtocolVersion,
         max_packet: usize,
         debug: bool,
     ) -> Self {
         PacketReader {
             rd,
+            socket,
             // Small at first: idle connections (bench conn) should cost little memory.
             buf: BytesMut::new(),
             chunk: MIN_READ,
@@ -401,6 +410,7 @@ impl PacketReader {
             .read_buf(&mut self.buf)
             .await
             .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
+        transport::quickack(self.socket);
         // A read that fills the buffer means traffic is heavy: read bigger chunks.
         if n == spare && self.chunk < MAX_READ {
             self.chunk *= 2;

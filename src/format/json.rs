@@ -204,6 +204,32 @@ mod tests {
     }
 
     #[test]
+    fn mqtt5_snapshot_field_order() {
+        let mut m = Message::new("sensors/kitchen", r#"{"t":21.5}"#);
+        m.received = Local.timestamp_opt(1_614_834_367, 123_456_789).unwrap();
+        m.qos = 1;
+        m.pkid = 17;
+        m.properties = Some(PublishProperties {
+            user_properties: vec![("unit".into(), "C".into()), ("unit".into(), "F".into())],
+            content_type: Some("application/json".into()),
+            ..Default::default()
+        });
+        let received = m.received.format("%Y-%m-%dT%H:%M:%S.123456%:z").to_string();
+        assert_eq!(
+            render(&m, false),
+            format!(
+                concat!(
+                    r#"{{"topic":"sensors/kitchen","qos":1,"retain":false,"dup":false,"mid":17,"#,
+                    r#""received":"{}","#,
+                    r#""properties":{{"user_properties":[["unit","C"],["unit","F"]],"content_type":"application/json"}},"#,
+                    r#""payload":"{{\"t\":21.5}}"}}"#
+                ),
+                received
+            )
+        );
+    }
+
+    #[test]
     fn binary_payload_is_base64_and_round_trips() {
         let all: Vec<u8> = (0..=255u8).collect();
         let mut m = msg(b"");

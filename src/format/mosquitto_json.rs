@@ -4,10 +4,10 @@
 //! Layout, as printed by mosquitto_sub 2.0.11:
 //! `{"tst":"2020-05-06T22:12:00.000000+0100","topic":"t","qos":0,"retain":0,"payloadlen":5,`
 //! `"mid":1,"properties":{...},"payload":"hello"}`, `mid` only for QoS > 0, `properties` only
-//! when the message has MQTT 5 properties: `user-properties` (an object, repeating keys when the
-//! message repeats them, as mosquitto does), `content-type`, `response-topic`, `correlation-data`,
-//! `payload-format-indicator`, `message-expiry-interval`, `topic-alias`, `subscription-identifier`
-//! (one key per identifier). Strings are escaped as mosquitto escapes them (`"` `\` and control
+//! when the message has MQTT 5 properties: `subscription-identifier` (one key per identifier),
+//! `user-properties` (an object, repeating keys when the message repeats them, as mosquitto
+//! does), `content-type`, `response-topic`, `correlation-data`, `payload-format-indicator`,
+//! `message-expiry-interval`, `topic-alias`. Strings are escaped as mosquitto escapes them (`"` `\` and control
 //! characters); other bytes, including bytes that are not UTF-8, are copied as they are, so
 //! `%j` is byte-exact but not always valid JSON: use `--json` for that.
 //!
@@ -18,32 +18,14 @@
 //! prints an error on stderr and an empty line instead). `%J` embeds valid JSON with its
 //! whitespace removed, keeping keys and numbers exactly as sent.
 
-use chrono::format::{Fixed, Item, Numeric, Pad};
-
 use super::push_uint;
-use super::template::push_time;
+use super::template::push_iso8601;
 use crate::message::{Message, PublishProperties};
-
-const TST_SECONDS: &[Item<'static>] = &[
-    Item::Numeric(Numeric::Year, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Month, Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(Numeric::Day, Pad::Zero),
-    Item::Literal("T"),
-    Item::Numeric(Numeric::Hour, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Minute, Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(Numeric::Second, Pad::Zero),
-    Item::Fixed(Fixed::Nanosecond6),
-    Item::Fixed(Fixed::TimezoneOffset),
-];
 
 /// Appends the `%j` object (or `%J` when `embed` is set) for `msg`.
 pub fn write(out: &mut Vec<u8>, msg: &Message, embed: bool) {
     out.extend_from_slice(b"{\"tst\":\"");
-    push_time(out, msg, TST_SECONDS);
+    push_iso8601(out, &msg.received, true);
     out.extend_from_slice(b"\",\"topic\":");
     push_string(out, msg.topic.as_bytes());
     out.extend_from_slice(b",\"qos\":");
@@ -89,6 +71,12 @@ fn push_properties(out: &mut Vec<u8>, p: &PublishProperties) {
         out.extend_from_slice(name);
         out.extend_from_slice(b"\":");
     };
+    // mosquitto prints properties in the order they arrive; this is the order a mosquitto broker
+    // sends them in (the subscription identifier first, then the publisher's).
+    for id in &p.subscription_identifiers {
+        key(out, b"subscription-identifier");
+        push_uint(out, *id as u64);
+    }
     if !p.user_properties.is_empty() {
         key(out, b"user-properties");
         for (i, (k, v)) in p.user_properties.iter().enumerate() {
@@ -122,10 +110,6 @@ fn push_properties(out: &mut Vec<u8>, p: &PublishProperties) {
     if let Some(v) = p.topic_alias {
         key(out, b"topic-alias");
         push_uint(out, u64::from(v));
-    }
-    for id in &p.subscription_identifiers {
-        key(out, b"subscription-identifier");
-        push_uint(out, *id as u64);
     }
     out.push(b'}');
 }
@@ -274,9 +258,9 @@ mod tests {
             format!(
                 concat!(
                     r#"{{"tst":"{}","topic":"a/b","qos":0,"retain":0,"payloadlen":1,"properties":"#,
-                    r#"{{"user-properties":{{"k1":"v1","k1":"v2"}},"content-type":"text/x","#,
-                    r#""response-topic":"r/t","correlation-data":"abc","payload-format-indicator":1,"#,
-                    r#""message-expiry-interval":100,"topic-alias":4,"subscription-identifier":7}},"#,
+                    r#"{{"subscription-identifier":7,"user-properties":{{"k1":"v1","k1":"v2"}},"#,
+                    r#""content-type":"text/x","response-topic":"r/t","correlation-data":"abc","#,
+                    r#""payload-format-indicator":1,"message-expiry-interval":100,"topic-alias":4}},"#,
                     r#""payload":"x"}}"#
                 ),
                 tst(&m)

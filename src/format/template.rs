@@ -20,10 +20,14 @@
 //! widths and precisions of text fields (`%t %C %R %I`) count characters rather than bytes, so
 //! a precision never cuts a UTF-8 character in half (identical for ASCII); `%x`/`%X` pad the
 //! whole hex string to the width (mosquitto 2.0.11 prints only part of the payload when a width is
-//! given); `%S` prints every subscription identifier, comma-separated; and see
-//! [`super::mosquitto_json`] for `%j`/`%J`.
+//! given); a width on `%p` is a minimum as documented (mosquitto 2.0.11 also cuts the payload to
+//! the width); `%S` prints every subscription identifier, comma-separated; `@Z` prints the
+//! numeric offset (`+05:30`) rather than a zone abbreviation; and see [`super::mosquitto_json`]
+//! for `%j`/`%J`. An absent MQTT 5 property is an empty value, padded to the width like any other
+//! (so `%05E` without an expiry interval prints `00000`, as mosquitto does).
 
 use chrono::format::{Item, StrftimeItems};
+use chrono::{DateTime, Datelike, Offset, TimeZone, Timelike};
 
 use super::mosquitto_json;
 use super::{push_hex, push_uint};
@@ -363,7 +367,7 @@ fn render_field(field: Field, msg: &Message, out: &mut Vec<u8>) {
         Field::HexUpper => push_hex(out, &msg.payload, true),
         Field::Json => mosquitto_json::write(out, msg, false),
         Field::JsonEmbedded => mosquitto_json::write(out, msg, true),
-        Field::Iso8601 => push_time(out, msg, ISO_8601),
+        Field::Iso8601 => push_iso8601(out, &msg.received, false),
         Field::UnixNanos => {
             let at = msg.received;
             push_signed(out, at.timestamp());
@@ -422,21 +426,37 @@ fn render_field(field: Field, msg: &Message, out: &mut Vec<u8>) {
     }
 }
 
-/// `%I`: ISO 8601 as mosquitto prints it, e.g. `2016-08-10T09:47:38+0100`.
-const ISO_8601: &[Item<'static>] = &[
-    Item::Numeric(chrono::format::Numeric::Year, chrono::format::Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(chrono::format::Numeric::Month, chrono::format::Pad::Zero),
-    Item::Literal("-"),
-    Item::Numeric(chrono::format::Numeric::Day, chrono::format::Pad::Zero),
-    Item::Literal("T"),
-    Item::Numeric(chrono::format::Numeric::Hour, chrono::format::Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(chrono::format::Numeric::Minute, chrono::format::Pad::Zero),
-    Item::Literal(":"),
-    Item::Numeric(chrono::format::Numeric::Second, chrono::format::Pad::Zero),
-    Item::Fixed(chrono::format::Fixed::TimezoneOffset),
-];
+/// `%I` (and `%j`'s `tst` with `micros`): ISO 8601 as mosquitto prints it, e.g.
+/// `2016-08-10T09:47:38+0100`, written directly since it is the common case (chrono's
+/// formatting allocates for the offset on every call).
+pub(super) fn push_iso8601<Tz: TimeZone>(out: &mut Vec<u8>, at: &DateTime<Tz>, micros: bool) {
+    let local = at.naive_local();
+    push_padded(out, u64::from(local.year().unsigned_abs()), 4);
+    out.push(b'-');
+    push_padded(out, u64::from(local.month()), 2);
+    out.push(b'-');
+    push_padded(out, u64::from(local.day()), 2);
+    out.push(b'T');
+    push_padded(out, u64::from(local.hour()), 2);
+    out.push(b':');
+    push_padded(out, u64::from(local.minute()), 2);
+    out.push(b':');
+    push_padded(out, u64::from(local.second()), 2);
+    if micros {
+        out.push(b'.');
+        // A leap second shows as nanoseconds >= 1e9; keep six digits regardless.
+        push_padded(
+            out,
+            u64::from(local.nanosecond() % 1_000_000_000 / 1_000),
+            6,
+        );
+    }
+    let offset = at.offset().fix().local_minus_utc();
+    out.push(if offset < 0 { b'-' } else { b'+' });
+    let minutes = offset.unsigned_abs() / 60;
+    push_padded(out, u64::from(minutes / 60), 2);
+    push_padded(out, u64::from(minutes % 60), 2);
+}
 
 fn push_opt(out: &mut Vec<u8>, value: Option<u64>) {
     if let Some(v) = value {
@@ -451,7 +471,7 @@ fn push_signed(out: &mut Vec<u8>, v: i64) {
     push_uint(out, v.unsigned_abs());
 }
 
-fn push_padded(out: &mut Vec<u8>, v: u64, digits: usize) {
+pub(super) fn push_padded(out: &mut Vec<u8>, v: u64, digits: usize) {
     let start = out.len();
     push_uint(out, v);
     let len = out.len() - start;
@@ -661,6 +681,37 @@ mod tests {
             render_str("%-26I|", &m),
             format!("{:<26}|", at.format("%Y-%m-%dT%H:%M:%S%z").to_string())
         );
+    }
+
+    #[test]
+    fn iso8601_matches_chrono_for_any_offset() {
+        use chrono::FixedOffset;
+        for offset in [
+            0,
+            3600,
+            -5 * 3600,
+            5 * 3600 + 1800,
+            -(9 * 3600 + 30 * 60),
+            14 * 3600,
+        ] {
+            let tz = FixedOffset::east_opt(offset).unwrap();
+            for (secs, nanos) in [
+                (0, 0),
+                (1_614_834_367, 123_456_789),
+                (4_102_444_799, 999_999_999),
+            ] {
+                let at = tz.timestamp_opt(secs, nanos).unwrap();
+                let mut out = Vec::new();
+                push_iso8601(&mut out, &at, false);
+                assert_eq!(out, at.format("%Y-%m-%dT%H:%M:%S%z").to_string().as_bytes());
+                out.clear();
+                push_iso8601(&mut out, &at, true);
+                assert_eq!(
+                    out,
+                    at.format("%Y-%m-%dT%H:%M:%S%.6f%z").to_string().as_bytes()
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //!   As in mosquitto, the width applies to `%A %C %E %F %I %l %m %p %R %S %t %x %X` and is ignored
 //!   elsewhere; the precision (maximum width) applies to `%C %I %R %t` and, as an mqtk extension,
 //!   to `%p` (mosquitto ignores it there).
-//! - `@C` is strftime's `%C` applied to the time of receipt (chrono's specifiers), `@N` the
+//! - `@` and one character c is strftime's `%c` for the time of receipt (chrono's specifiers), `@N` the
 //!   nanoseconds within the second (9 digits), `@@` a literal `@`.
 //! - `\\ \0 \a \e \n \r \t \v` escapes.
 //!
@@ -178,7 +178,7 @@ impl Spec {
     }
 }
 
-/// Why a format string was rejected (the caller wraps it into a usage error).
+/// The usage error for a rejected format string, quoting it (escaped, so it stays on one line).
 fn bad(format: &str, what: impl std::fmt::Display) -> anyhow::Error {
     crate::error::usage(format!("invalid -F format {format:?}: {what}"))
 }
@@ -187,11 +187,11 @@ impl Template {
     /// Parses `format`; every problem is a usage error naming it.
     pub fn parse(format: &str) -> anyhow::Result<Template> {
         let mut tokens: Vec<Token> = Vec::new();
-        let mut chars = format.char_indices().peekable();
-        while let Some((_, c)) = chars.next() {
+        let mut chars = format.chars().peekable();
+        while let Some(c) = chars.next() {
             match c {
                 '\\' => {
-                    let byte = match chars.next().map(|(_, e)| e) {
+                    let byte = match chars.next() {
                         Some('\\') => b'\\',
                         Some('0') => 0,
                         Some('a') => 0x07,
@@ -217,7 +217,7 @@ impl Template {
                     };
                     push_literal(&mut tokens, &[byte]);
                 }
-                '@' => match chars.next().map(|(_, e)| e) {
+                '@' => match chars.next() {
                     Some('@') => push_literal(&mut tokens, b"@"),
                     Some(spec) => {
                         // @N is mosquitto's nanoseconds extension; chrono's %f is the same
@@ -244,17 +244,17 @@ impl Template {
                 },
                 '%' => {
                     let mut spec = Spec::default();
-                    if chars.next_if(|&(_, c)| c == '-').is_some() {
+                    if chars.next_if(|&c| c == '-').is_some() {
                         spec.left = true;
                     }
-                    if chars.next_if(|&(_, c)| c == '0').is_some() {
+                    if chars.next_if(|&c| c == '0').is_some() {
                         spec.zero = true;
                     }
                     spec.width = parse_number(format, &mut chars)?.unwrap_or(0);
-                    if chars.next_if(|&(_, c)| c == '.').is_some() {
+                    if chars.next_if(|&c| c == '.').is_some() {
                         spec.precision = Some(parse_number(format, &mut chars)?.unwrap_or(0));
                     }
-                    let Some((_, conv)) = chars.next() else {
+                    let Some(conv) = chars.next() else {
                         return Err(bad(
                             format,
                             "incomplete '%' specifier at the end (write %% for a %)",
@@ -320,10 +320,10 @@ fn push_literal(tokens: &mut Vec<Token>, bytes: &[u8]) {
 
 fn parse_number(
     format: &str,
-    chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
 ) -> anyhow::Result<Option<usize>> {
     let mut value: Option<usize> = None;
-    while let Some((_, c)) = chars.next_if(|(_, c)| c.is_ascii_digit()) {
+    while let Some(c) = chars.next_if(char::is_ascii_digit) {
         let digit = c as usize - '0' as usize;
         let next = value.unwrap_or(0) * 10 + digit;
         if next > MAX_WIDTH {

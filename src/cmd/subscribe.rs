@@ -8,7 +8,7 @@ use std::io::{IsTerminal, Write};
 use tokio::time::{Instant, sleep_until};
 
 use crate::cli::SubArgs;
-use crate::conn::reconnect::reconnect;
+use crate::conn::reconnect::Reconnector;
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, SubscribeFilter,
     connect, reason, topic,
@@ -146,17 +146,18 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
         v5: opts.protocol.is_v5(),
     };
     let far = Instant::now() + std::time::Duration::from_secs(86_400 * 365);
+    let mut reconnector = Reconnector::new();
 
     loop {
+        // Packets that arrived with the last read (or with CONNACK) come first.
+        let mut stop = rx.handle_incoming(&mut session, &mut reconnector)?;
+        rx.flush_stdout()?;
         let keepalive_at = session.keepalive.deadline(session.writer.last_write());
-        let stop = tokio::select! {
+        if stop.is_none() {
+            stop = tokio::select! {
             r = session.reader.fill() => match r {
                 Ok(0) => Some(Stop::Lost("the broker closed the connection".into())),
-                Ok(_) => {
-                    let stop = rx.handle_incoming(&mut session)?;
-                    rx.flush_stdout()?;
-                    stop
-                }
+                Ok(_) => None,
                 Err(e) => Some(Stop::Lost(format!("connection lost: {e:#}"))),
             },
             r = session.writer.flush(), if session.writer.buffered() > 0 => {
@@ -182,7 +183,8 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
                 disconnect(&mut session).await;
                 return Err(interrupted(sig, format!("{} message(s) received", rx.printed)));
             }
-        };
+            };
+        }
         match stop {
             None => {}
             Some(Stop::Done) => {
@@ -192,7 +194,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             }
             Some(Stop::Lost(why)) => {
                 rx.flush_stdout()?;
-                session = reconnect(&opts, &why).await?;
+                session = reconnector.reconnect(&opts, &why).await?;
                 if !session.info.session_present {
                     // The broker forgot us: subscriptions and QoS 2 state went with the session.
                     rx.awaiting_release.clear();
@@ -211,9 +213,16 @@ async fn disconnect(session: &mut Session) {
 }
 
 impl Receiver {
-    fn handle_incoming(&mut self, session: &mut Session) -> anyhow::Result<Option<Stop>> {
+    fn handle_incoming(
+        &mut self,
+        session: &mut Session,
+        reconnector: &mut Reconnector,
+    ) -> anyhow::Result<Option<Stop>> {
         while let Some(packet) = session.reader.try_next()? {
             session.keepalive.heard_from_broker();
+            if matches!(packet, Incoming::Publish(_) | Incoming::SubAck { .. }) {
+                reconnector.progress();
+            }
             match packet {
                 Incoming::Publish(m) => {
                     if let Some(stop) = self.on_message(session, m)? {

@@ -382,7 +382,7 @@ impl PacketReader {
             Err(e @ CodecError::TooLarge { .. }) => Err(anyhow::anyhow!(
                 "the broker sent a {e}; raise it with -D connect maximum-packet-size"
             )),
-            Err(e) => Err(anyhow::Error::new(e)),
+            Err(e) => Err(crate::error::unreachable(e.to_string())),
         }
     }
 

@@ -347,7 +347,7 @@ pub struct SubArgs {
     #[arg(short = 'C', long, value_parser = clap::value_parser!(u64).range(1..), value_name = "COUNT", help_heading = "Subscription")]
     pub count: Option<u64>,
 
-    /// Exit with code 27 if no message arrived for SECONDS (mosquitto: the whole run)
+    /// Stop after this long (counted from connecting) and exit with code 27, as mosquitto_sub
     #[arg(short = 'W', long, value_parser = values::parse_duration, value_name = "SECONDS", help_heading = "Subscription")]
     pub timeout: Option<Duration>,
 

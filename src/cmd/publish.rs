@@ -13,7 +13,7 @@ use tokio::time::{Instant, sleep_until};
 use crate::cli::PubArgs;
 use crate::conn::inflight::{AckOutcome, Inflight};
 use crate::conn::options::io_reason;
-use crate::conn::reconnect::reconnect;
+use crate::conn::reconnect::Reconnector;
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, connect, reason,
     topic,
@@ -201,10 +201,9 @@ impl Source {
             ready_at,
             ..
         } = self
+            && ready_at.is_none()
         {
-            if ready_at.is_none() {
-                *ready_at = Some(Instant::now() + *d);
-            }
+            *ready_at = Some(Instant::now() + *d);
         }
     }
 }
@@ -267,8 +266,15 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
     let mut inflight = Inflight::new(plan.max_inflight.min(session.info.receive_maximum));
     let mut tally = Tally::default();
     let mut exhausted = false;
+    let mut reconnector = Reconnector::new();
 
     loop {
+        // Packets that arrived with the last read (or with CONNACK) come first.
+        let before = inflight.len();
+        let mut lost = handle_incoming(&mut session, &mut inflight, &mut tally)?;
+        if inflight.len() < before {
+            reconnector.progress();
+        }
         // Queue as much as the window and the write buffer allow.
         while !exhausted
             && session.writer.buffered() < WRITE_HIGH_WATER
@@ -299,10 +305,11 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
             && session.writer.buffered() < WRITE_HIGH_WATER
             && (plan.qos == 0 || inflight.has_room());
         let keepalive_at = session.keepalive.deadline(session.writer.last_write());
-        let lost: Option<String> = tokio::select! {
+        if lost.is_none() {
+            lost = tokio::select! {
             r = session.reader.fill() => match r {
                 Ok(0) => Some("the broker closed the connection".to_string()),
-                Ok(_) => handle_incoming(&mut session, &mut inflight, &mut tally)?,
+                Ok(_) => None,
                 Err(e) => Some(format!("connection lost: {e:#}")),
             },
             r = source.wait(), if can_take => { r?; None }
@@ -321,9 +328,10 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
                     "{} message(s) not acknowledged", inflight.len()
                 )));
             }
-        };
+            };
+        }
         if let Some(why) = lost {
-            session = reconnect(&opts, &why).await.map_err(|e| {
+            session = reconnector.reconnect(&opts, &why).await.map_err(|e| {
                 delivery(format!(
                     "{e:#}; {} message(s) not acknowledged{}",
                     inflight.len(),

@@ -118,12 +118,12 @@ impl ConnectOptions {
             || args.tls.capath.is_some()
             || args.tls.cert.is_some()
             || args.tls.tls_use_os_certs;
-        if scheme == Some(Scheme::Mqtt) || scheme == Some(Scheme::Ws) {
-            if args.tls.cafile.is_some() || args.tls.capath.is_some() {
-                return Err(usage(
-                    "--cafile/--capath turn TLS on, but the URL scheme is not mqtts:// or wss://",
-                ));
-            }
+        if (scheme == Some(Scheme::Mqtt) || scheme == Some(Scheme::Ws))
+            && (args.tls.cafile.is_some() || args.tls.capath.is_some())
+        {
+            return Err(usage(
+                "--cafile/--capath turn TLS on, but the URL scheme is not mqtts:// or wss://",
+            ));
         }
         let host = parsed_url
             .as_ref()

@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::options::{ConnectOptions, io_reason};
 use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET};
 use super::reason;
-use super::transport::{self, Stream};
+use super::transport::{self, SocketHandle, Stream};
 use crate::cli::ProtocolVersion;
 use crate::error::{Failure, Kind, unreachable};
 use crate::trace;
@@ -55,10 +55,16 @@ pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Session> {
 
 async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
     let target = opts.describe_target();
-    let stream = transport::open(opts).await?;
+    let (stream, socket) = transport::open(opts).await?;
     let (rd, wr) = tokio::io::split(stream);
     let mut writer = PacketWriter::new(wr, opts.protocol, opts.debug);
-    let mut reader = PacketReader::new(rd, opts.protocol, opts.max_incoming_packet, opts.debug);
+    let mut reader = PacketReader::new(
+        rd,
+        socket,
+        opts.protocol,
+        opts.max_incoming_packet,
+        opts.debug,
+    );
 
     encode_connect(opts, &mut writer.buf)?;
     trace!(
@@ -122,11 +128,7 @@ fn encode_connect(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<(
         .map(|p| p.0.clone())
         .unwrap_or_default();
     if opts.protocol.is_v5() {
-        let mut props = opts
-            .properties
-            .connect
-            .clone()
-            .unwrap_or_else(v5::ConnectProperties::new);
+        let mut props = opts.properties.connect.clone().unwrap_or_default();
         props.session_expiry_interval = opts.session_expiry;
         let connect = v5::Connect {
             keep_alive: opts.keepalive,
@@ -335,6 +337,7 @@ fn describe_garbage(buf: &[u8]) -> String {
 /// Decodes packets from the broker. Reading is cancel-safe, so it can sit in a `select!`.
 pub struct PacketReader {
     rd: ReadHalf<Stream>,
+    socket: SocketHandle,
     buf: BytesMut,
     chunk: usize,
     protocol: ProtocolVersion,
@@ -348,12 +351,14 @@ const MAX_READ: usize = 256 * 1024;
 impl PacketReader {
     fn new(
         rd: ReadHalf<Stream>,
+        socket: SocketHandle,
         protocol: ProtocolVersion,
         max_packet: usize,
         debug: bool,
     ) -> Self {
         PacketReader {
             rd,
+            socket,
             // Small at first: idle connections (bench conn) should cost little memory.
             buf: BytesMut::new(),
             chunk: MIN_READ,
@@ -367,17 +372,17 @@ impl PacketReader {
     pub fn try_next(&mut self) -> anyhow::Result<Option<Incoming>> {
         match packet::decode(self.protocol, &mut self.buf, self.max_packet) {
             Ok(p) => {
-                if self.debug {
-                    if let Some(p) = &p {
-                        trace_incoming(p);
-                    }
+                if self.debug
+                    && let Some(p) = &p
+                {
+                    trace_incoming(p);
                 }
                 Ok(p)
             }
             Err(e @ CodecError::TooLarge { .. }) => Err(anyhow::anyhow!(
                 "the broker sent a {e}; raise it with -D connect maximum-packet-size"
             )),
-            Err(e) => Err(anyhow::Error::new(e)),
+            Err(e) => Err(crate::error::unreachable(e.to_string())),
         }
     }
 
@@ -405,6 +410,7 @@ impl PacketReader {
             .read_buf(&mut self.buf)
             .await
             .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
+        transport::quickack(self.socket);
         // A read that fills the buffer means traffic is heavy: read bigger chunks.
         if n == spare && self.chunk < MAX_READ {
             self.chunk *= 2;

@@ -16,9 +16,53 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 pub type Stream = Box<dyn Io>;
 
+/// The TCP socket under a stream (also under TLS or WebSocket), for socket options set while
+/// the connection runs.
+#[cfg(unix)]
+pub type SocketHandle = Option<std::os::fd::RawFd>;
+#[cfg(not(unix))]
+pub type SocketHandle = Option<()>;
+
+fn handle_of(tcp: &TcpStream) -> SocketHandle {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        Some(tcp.as_raw_fd())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tcp;
+        Some(())
+    }
+}
+
+/// Acknowledges received data at once instead of after the delayed-ACK timer. Brokers that
+/// leave Nagle's algorithm on (mosquitto does) hold back small acknowledgements until their
+/// previous segment is ACKed, which would stall a publisher refilling its window by ~40 ms.
+/// Linux clears the flag by itself, so it is set again after every read.
+pub fn quickack(handle: SocketHandle) {
+    #[cfg(target_os = "linux")]
+    if let Some(fd) = handle {
+        let one: libc::c_int = 1;
+        // SAFETY: fd is the live socket owned by this connection's stream; the option value is
+        // a c_int of the size passed.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_QUICKACK,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = handle;
+}
+
 /// Opens the stream the options describe (TCP connect, TLS and WebSocket handshakes).
 /// Failures carry the "unreachable" kind (exit 3).
-pub async fn open(opts: &ConnectOptions) -> anyhow::Result<Stream> {
+pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle)> {
     let target = opts.describe_target();
     match &opts.target {
         Target::Unix(path) => {
@@ -27,7 +71,7 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<Stream> {
                 let s = tokio::net::UnixStream::connect(path).await.map_err(|e| {
                     unreachable(format!("cannot connect to {target}: {}", io_reason(&e)))
                 })?;
-                Ok(Box::new(s))
+                Ok((Box::new(s), None))
             }
             #[cfg(not(unix))]
             {
@@ -39,20 +83,23 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<Stream> {
         }
         Target::Tcp { host, port } => {
             let tcp = tcp(opts, host, *port).await?;
+            let handle = handle_of(&tcp);
             match &opts.tls {
-                None => Ok(Box::new(tcp)),
-                Some(_) => Ok(Box::new(tls_over(opts, host, tcp).await?)),
+                None => Ok((Box::new(tcp), handle)),
+                Some(_) => Ok((Box::new(tls_over(opts, host, tcp).await?), handle)),
             }
         }
         Target::WebSocket { host, port, path } => {
             let tcp = tcp(opts, host, *port).await?;
-            match &opts.tls {
-                None => websocket(tcp, "ws", host, *port, path, &target).await,
+            let handle = handle_of(&tcp);
+            let ws = match &opts.tls {
+                None => websocket(tcp, "ws", host, *port, path, &target).await?,
                 Some(_) => {
                     let tls = tls_over(opts, host, tcp).await?;
-                    websocket(tls, "wss", host, *port, path, &target).await
+                    websocket(tls, "wss", host, *port, path, &target).await?
                 }
-            }
+            };
+            Ok((ws, handle))
         }
     }
 }

@@ -33,6 +33,8 @@ pub struct Plan {
     pub qos: u8,
     /// Messages per second per publisher; 0 = as fast as possible.
     pub rate: f64,
+    /// Messages per second each subscriber reads; 0 = as fast as possible.
+    pub sub_rate: f64,
     pub topic: String,
     pub filter: String,
     pub max_inflight: u16,
@@ -127,6 +129,14 @@ impl Plan {
             Some(t) => t / f64::from(args.publishers.max(1)),
             None => args.rate,
         };
+        if !args.sub_rate.is_finite() || args.sub_rate < 0.0 {
+            return Err(usage("--sub-rate must be 0 or more messages per second"));
+        }
+        if args.sub_rate > 0.0 && !subscribes {
+            return Err(usage(format!(
+                "--sub-rate slows subscribers; bench {m} has none"
+            )));
+        }
         if !args.connect_rate.is_finite() || args.connect_rate < 0.0 {
             return Err(usage(
                 "--connect-rate must be 0 or more connections per second",
@@ -214,6 +224,7 @@ impl Plan {
             size: args.size,
             qos: args.qos.0,
             rate,
+            sub_rate: args.sub_rate,
             topic: args.topic.clone(),
             filter,
             max_inflight: args.max_inflight,

@@ -59,6 +59,8 @@ pub struct Settings {
     pub size: usize,
     /// Messages per second per publisher; 0 = as fast as possible.
     pub rate: f64,
+    /// Messages per second each subscriber reads; 0 = as fast as possible.
+    pub sub_rate: f64,
     pub topic: String,
     pub filter: String,
     pub max_inflight: u16,
@@ -506,6 +508,7 @@ pub(crate) mod tests {
                 duration_s: None,
                 size: 64,
                 rate: 0.0,
+                sub_rate: 0.0,
                 topic: "mqtk-bench/%i".into(),
                 filter: "mqtk-bench/+".into(),
                 max_inflight: 20,

@@ -54,6 +54,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
             duration_s: plan.duration.map(|d| d.as_secs_f64()),
             size: plan.size,
             rate: plan.rate,
+            sub_rate: plan.sub_rate,
             topic: plan.topic.clone(),
             filter: plan.filter.clone(),
             max_inflight: plan.max_inflight,
@@ -209,7 +210,7 @@ async fn run_messages(
     // Subscribers first, so nothing published is missed.
     let mut subs: Vec<Opened> = Vec::new();
     for r in open_clients(shared, base, Role::Sub, plan.subscribers, 0).await {
-        let mut o = r.with_context(|| format!("cannot start: a subscriber failed to connect"))?;
+        let mut o = r.context("cannot start: a subscriber failed to connect")?;
         subscribe(&mut o.session, &plan.filter_for(o.index), plan.qos)
             .await
             .with_context(|| format!("subscriber {} could not subscribe", o.client_id))?;

@@ -623,11 +623,11 @@ pub async fn subscriber(
                         None => out.foreign += 1,
                     }
                 }
-                Incoming::PubRel { pkid } => {
-                    if session.writer.queue(&Outgoing::PubComp(pkid)).is_err() {
-                        out.error("cannot encode PUBCOMP");
-                        break 'run;
-                    }
+                Incoming::PubRel { pkid }
+                    if session.writer.queue(&Outgoing::PubComp(pkid)).is_err() =>
+                {
+                    out.error("cannot encode PUBCOMP");
+                    break 'run;
                 }
                 Incoming::Disconnect { reason, .. } => {
                     out.error(format!("disconnected by the broker (reason {reason})"));
@@ -652,6 +652,14 @@ pub async fn subscriber(
         }
         if own_limit.is_some_and(|l| out.received >= l) {
             break;
+        }
+        if plan.sub_rate > 0.0 {
+            // A slow consumer: leave the rest in the socket until this many would have been read.
+            let due = window.start + Duration::from_secs_f64(out.received as f64 / plan.sub_rate);
+            tokio::select! {
+                _ = tokio::time::sleep_until(due) => {}
+                _ = stop.changed() => break,
+            }
         }
     }
     if !shared.aborted() {
@@ -783,6 +791,8 @@ pub fn raise_nofile_limit(needed: u64) -> anyhow::Result<u64> {
                 lim.rlim_cur = lim.rlim_max;
             }
         }
+        // rlim_t is u64 on Linux but not on every Unix.
+        #[allow(clippy::unnecessary_cast)]
         let limit = lim.rlim_cur as u64;
         if needed > limit {
             return Err(error::usage(format!(

@@ -105,6 +105,16 @@ pub struct BenchArgs {
     )]
     pub rate: f64,
 
+    /// Subscribers read at most this many messages per second each (0: as fast as possible);
+    /// simulates slow consumers, e.g. to see what a broker drops
+    #[arg(
+        long = "sub-rate",
+        default_value_t = 0.0,
+        value_name = "MSGS/S",
+        help_heading = "Load"
+    )]
+    pub sub_rate: f64,
+
     /// Messages per second over all publishers, shared evenly (instead of --rate)
     #[arg(
         long = "total-rate",

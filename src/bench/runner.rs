@@ -195,7 +195,8 @@ pub async fn open_clients(
         handles.push(tokio::spawn(async move {
             let _permit = sem.acquire_owned().await;
             let t0 = Instant::now();
-            let r = connect(&opts).await;
+            // Boxed: the handshake state (TLS, WebSocket) is large and must not stay in every held task.
+            let r = Box::pin(connect(&opts)).await;
             let took = t0.elapsed();
             match r {
                 Ok(session) => {
@@ -709,7 +710,8 @@ pub fn spawn_held(
             let shared = Arc::clone(&shared);
             handles.push(tokio::spawn(async move {
                 let t0 = Instant::now();
-                let r = connect(&opts).await;
+                // Boxed: the handshake state (TLS, WebSocket) is large and must not stay in every held task.
+                let r = Box::pin(connect(&opts)).await;
                 drop(permit);
                 drop(opts);
                 let mut session = match r {

@@ -95,7 +95,12 @@ pub struct ConnectArgs {
     pub id: Option<String>,
 
     /// Client identifier prefix; the process id is appended
-    #[arg(short = 'I', long = "id-prefix", value_name = "PREFIX", conflicts_with = "id")]
+    #[arg(
+        short = 'I',
+        long = "id-prefix",
+        value_name = "PREFIX",
+        conflicts_with = "id"
+    )]
     pub id_prefix: Option<String>,
 
     /// User name
@@ -103,7 +108,12 @@ pub struct ConnectArgs {
     pub username: Option<String>,
 
     /// Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)
-    #[arg(short = 'P', long = "pw", env = "MQTK_PASSWORD", hide_env_values = true)]
+    #[arg(
+        short = 'P',
+        long = "pw",
+        env = "MQTK_PASSWORD",
+        hide_env_values = true
+    )]
     pub password: Option<String>,
 
     /// Read the password from the first line of FILE
@@ -123,7 +133,12 @@ pub struct ConnectArgs {
     pub session_expiry: Option<u32>,
 
     /// MQTT protocol version: 311 (default), 5 or 31
-    #[arg(short = 'V', long = "protocol-version", default_value = "311", value_name = "VERSION")]
+    #[arg(
+        short = 'V',
+        long = "protocol-version",
+        default_value = "311",
+        value_name = "VERSION"
+    )]
     pub protocol: ProtocolVersion,
 
     /// MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe,
@@ -174,7 +189,12 @@ pub struct WillArgs {
     pub will_payload: Option<String>,
 
     /// QoS of the last will message
-    #[arg(long = "will-qos", default_value = "0", value_name = "QOS", requires = "will_topic")]
+    #[arg(
+        long = "will-qos",
+        default_value = "0",
+        value_name = "QOS",
+        requires = "will_topic"
+    )]
     pub will_qos: QosLevel,
 
     /// Retain the last will message
@@ -240,7 +260,13 @@ pub struct PubArgs {
     pub payload: PayloadArgs,
 
     /// Quality of service: 0, 1 or 2
-    #[arg(short = 'q', long, default_value = "0", value_name = "QOS", help_heading = "Message")]
+    #[arg(
+        short = 'q',
+        long,
+        default_value = "0",
+        value_name = "QOS",
+        help_heading = "Message"
+    )]
     pub qos: QosLevel,
 
     /// Ask the broker to retain the message
@@ -293,11 +319,22 @@ pub struct SubArgs {
     pub connect: ConnectArgs,
 
     /// Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)
-    #[arg(short = 't', long = "topic", value_name = "FILTER", help_heading = "Subscription")]
+    #[arg(
+        short = 't',
+        long = "topic",
+        value_name = "FILTER",
+        help_heading = "Subscription"
+    )]
     pub topics: Vec<String>,
 
     /// Quality of service to subscribe with: 0, 1 or 2
-    #[arg(short = 'q', long, default_value = "0", value_name = "QOS", help_heading = "Subscription")]
+    #[arg(
+        short = 'q',
+        long,
+        default_value = "0",
+        value_name = "QOS",
+        help_heading = "Subscription"
+    )]
     pub qos: QosLevel,
 
     /// Exit after printing COUNT messages (only those are acknowledged; the rest stay queued)
@@ -313,7 +350,11 @@ pub struct SubArgs {
     pub no_retained: bool,
 
     /// Print only retained messages, and exit at the first message that is not retained
-    #[arg(long = "retained-only", conflicts_with = "no_retained", help_heading = "Subscription")]
+    #[arg(
+        long = "retained-only",
+        conflicts_with = "no_retained",
+        help_heading = "Subscription"
+    )]
     pub retained_only: bool,
 
     /// Clear every retained message received (publishes an empty retained message to its topic)
@@ -333,15 +374,29 @@ pub struct SubArgs {
     pub retain_handling: Option<u8>,
 
     /// Do not print messages whose topic matches FILTER (repeatable)
-    #[arg(short = 'T', long = "filter-out", value_name = "FILTER", help_heading = "Subscription")]
+    #[arg(
+        short = 'T',
+        long = "filter-out",
+        value_name = "FILTER",
+        help_heading = "Subscription"
+    )]
     pub filter_out: Vec<String>,
 
     /// Exit once subscribed
-    #[arg(short = 'E', long = "exit-after-subscribe", help_heading = "Subscription")]
+    #[arg(
+        short = 'E',
+        long = "exit-after-subscribe",
+        help_heading = "Subscription"
+    )]
     pub exit_after_subscribe: bool,
 
     /// Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)
-    #[arg(short = 'U', long = "unsubscribe", value_name = "FILTER", help_heading = "Subscription")]
+    #[arg(
+        short = 'U',
+        long = "unsubscribe",
+        value_name = "FILTER",
+        help_heading = "Subscription"
+    )]
     pub unsubscribe: Vec<String>,
 
     #[command(flatten)]

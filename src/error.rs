@@ -129,7 +129,10 @@ mod tests {
     fn kinds_map_to_documented_codes() {
         assert_eq!(exit_code(&usage("x")), 2);
         assert_eq!(exit_code(&unreachable("x")), 3);
-        assert_eq!(exit_code(&Failure::new(Kind::Refused(135), "x").into()), 135);
+        assert_eq!(
+            exit_code(&Failure::new(Kind::Refused(135), "x").into()),
+            135
+        );
         assert_eq!(exit_code(&delivery("x")), 6);
         assert_eq!(exit_code(&anyhow::anyhow!("x")), 1);
     }

@@ -22,9 +22,7 @@ impl FromStr for ProtocolVersion {
             "31" | "mqttv31" | "3.1" => Ok(ProtocolVersion::V31),
             "311" | "mqttv311" | "3.1.1" | "4" => Ok(ProtocolVersion::V311),
             "5" | "mqttv5" | "50" => Ok(ProtocolVersion::V5),
-            _ => Err(format!(
-                "unknown protocol version '{s}' (use 311, 5 or 31)"
-            )),
+            _ => Err(format!("unknown protocol version '{s}' (use 311, 5 or 31)")),
         }
     }
 }

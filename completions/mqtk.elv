@@ -1,0 +1,198 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[mqtk] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'mqtk'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'mqtk'= {
+            cand --help 'Print help'
+            cand --version 'Print version'
+            cand pub 'Publish messages (flags as mosquitto_pub)'
+            cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+            cand generate 'Write shell completions and man pages (used to refresh `completions/` and `man/`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;pub'= {
+            cand -h 'Broker host name or address'
+            cand --host 'Broker host name or address'
+            cand -p 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
+            cand --port 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
+            cand -L 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path'
+            cand --url 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path'
+            cand --unix 'Connect through a Unix domain socket instead of TCP'
+            cand -A 'Local address to connect from'
+            cand --bind-address 'Local address to connect from'
+            cand -i 'Client identifier [default: mqtk- and random characters]'
+            cand --id 'Client identifier [default: mqtk- and random characters]'
+            cand -I 'Client identifier prefix; the process id is appended'
+            cand --id-prefix 'Client identifier prefix; the process id is appended'
+            cand -u 'User name'
+            cand --username 'User name'
+            cand -P 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)'
+            cand --pw 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)'
+            cand --pw-file 'Read the password from the first line of FILE'
+            cand -k 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)'
+            cand --keepalive 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)'
+            cand -x 'MQTT 5 session expiry interval in seconds [default with -c: never expires]'
+            cand --session-expiry 'MQTT 5 session expiry interval in seconds [default with -c: never expires]'
+            cand -V 'MQTT protocol version: 311 (default), 5 or 31'
+            cand --protocol-version 'MQTT protocol version: 311 (default), 5 or 31'
+            cand -D 'MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe, will; names as mosquitto''s, e.g. user-property KEY=VALUE... see the man page)'
+            cand --property 'MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe, will; names as mosquitto''s, e.g. user-property KEY=VALUE... see the man page)'
+            cand --connect-timeout 'Give up connecting after this long (e.g. 10, 5s, 500ms)'
+            cand --reconnect-attempts 'Reconnect attempts after a lost connection (0: fail at once)'
+            cand --reconnect-max-delay 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)'
+            cand --will-topic 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly'
+            cand --will-payload 'Payload of the last will message'
+            cand --will-qos 'QoS of the last will message'
+            cand --cafile 'CA certificates (PEM) to verify the broker with; turns TLS on'
+            cand --capath 'Directory of CA certificates (PEM); turns TLS on'
+            cand --cert 'Client certificate (PEM) for certificate authentication'
+            cand --key 'Client private key (PEM) for --cert'
+            cand --tls-version 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3'
+            cand --tls-alpn 'TLS ALPN protocol to offer'
+            cand -t 'Topic to publish to'
+            cand --topic 'Topic to publish to'
+            cand -m 'Message payload'
+            cand --message 'Message payload'
+            cand -f 'Send the contents of FILE as the message'
+            cand --file 'Send the contents of FILE as the message'
+            cand -q 'Quality of service: 0, 1 or 2'
+            cand --qos 'Quality of service: 0, 1 or 2'
+            cand --repeat 'Publish the message this many times'
+            cand --repeat-delay 'Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)'
+            cand -M 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)'
+            cand --max-inflight 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)'
+            cand -c 'Keep the session when disconnected (persistent session; needs -i)'
+            cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
+            cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
+            cand --will-retain 'Retain the last will message'
+            cand --tls-use-os-certs 'Use the operating system''s CA certificates (the default for mqtts:// without --cafile)'
+            cand --insecure 'Do not verify the broker''s certificate or host name at all (insecure; prints a warning)'
+            cand -d 'Print a packet trace on stderr (passwords redacted)'
+            cand --debug 'Print a packet trace on stderr (passwords redacted)'
+            cand --quiet 'Print no warnings or progress on stderr (errors still show)'
+            cand -s 'Read standard input whole and send it as one message'
+            cand --stdin-file 'Read standard input whole and send it as one message'
+            cand -l 'Read standard input and send each line as a message'
+            cand --stdin-line 'Read standard input and send each line as a message'
+            cand -n 'Send an empty (null) message'
+            cand --null-message 'Send an empty (null) message'
+            cand -r 'Ask the broker to retain the message'
+            cand --retain 'Ask the broker to retain the message'
+            cand --help 'Print help'
+        }
+        &'mqtk;sub'= {
+            cand -h 'Broker host name or address'
+            cand --host 'Broker host name or address'
+            cand -p 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
+            cand --port 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
+            cand -L 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path'
+            cand --url 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path'
+            cand --unix 'Connect through a Unix domain socket instead of TCP'
+            cand -A 'Local address to connect from'
+            cand --bind-address 'Local address to connect from'
+            cand -i 'Client identifier [default: mqtk- and random characters]'
+            cand --id 'Client identifier [default: mqtk- and random characters]'
+            cand -I 'Client identifier prefix; the process id is appended'
+            cand --id-prefix 'Client identifier prefix; the process id is appended'
+            cand -u 'User name'
+            cand --username 'User name'
+            cand -P 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)'
+            cand --pw 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)'
+            cand --pw-file 'Read the password from the first line of FILE'
+            cand -k 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)'
+            cand --keepalive 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)'
+            cand -x 'MQTT 5 session expiry interval in seconds [default with -c: never expires]'
+            cand --session-expiry 'MQTT 5 session expiry interval in seconds [default with -c: never expires]'
+            cand -V 'MQTT protocol version: 311 (default), 5 or 31'
+            cand --protocol-version 'MQTT protocol version: 311 (default), 5 or 31'
+            cand -D 'MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe, will; names as mosquitto''s, e.g. user-property KEY=VALUE... see the man page)'
+            cand --property 'MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe, will; names as mosquitto''s, e.g. user-property KEY=VALUE... see the man page)'
+            cand --connect-timeout 'Give up connecting after this long (e.g. 10, 5s, 500ms)'
+            cand --reconnect-attempts 'Reconnect attempts after a lost connection (0: fail at once)'
+            cand --reconnect-max-delay 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)'
+            cand --will-topic 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly'
+            cand --will-payload 'Payload of the last will message'
+            cand --will-qos 'QoS of the last will message'
+            cand --cafile 'CA certificates (PEM) to verify the broker with; turns TLS on'
+            cand --capath 'Directory of CA certificates (PEM); turns TLS on'
+            cand --cert 'Client certificate (PEM) for certificate authentication'
+            cand --key 'Client private key (PEM) for --cert'
+            cand --tls-version 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3'
+            cand --tls-alpn 'TLS ALPN protocol to offer'
+            cand -t 'Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)'
+            cand --topic 'Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)'
+            cand -q 'Quality of service to subscribe with: 0, 1 or 2'
+            cand --qos 'Quality of service to subscribe with: 0, 1 or 2'
+            cand -C 'Exit after printing COUNT messages (only those are acknowledged; the rest stay queued)'
+            cand --count 'Exit after printing COUNT messages (only those are acknowledged; the rest stay queued)'
+            cand -W 'Exit with code 27 if no message arrived for SECONDS (mosquitto: the whole run)'
+            cand --timeout 'Exit with code 27 if no message arrived for SECONDS (mosquitto: the whole run)'
+            cand --retain-handling 'MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never'
+            cand -T 'Do not print messages whose topic matches FILTER (repeatable)'
+            cand --filter-out 'Do not print messages whose topic matches FILTER (repeatable)'
+            cand -U 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)'
+            cand --unsubscribe 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)'
+            cand -F 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes)'
+            cand --format 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes)'
+            cand --color 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never'
+            cand -c 'Keep the session when disconnected (persistent session; needs -i)'
+            cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
+            cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
+            cand --will-retain 'Retain the last will message'
+            cand --tls-use-os-certs 'Use the operating system''s CA certificates (the default for mqtts:// without --cafile)'
+            cand --insecure 'Do not verify the broker''s certificate or host name at all (insecure; prints a warning)'
+            cand -d 'Print a packet trace on stderr (passwords redacted)'
+            cand --debug 'Print a packet trace on stderr (passwords redacted)'
+            cand --quiet 'Print no warnings or progress on stderr (errors still show)'
+            cand -R 'Do not print retained (stale) messages'
+            cand --no-retained 'Do not print retained (stale) messages'
+            cand --retained-only 'Print only retained messages, and exit at the first message that is not retained'
+            cand --remove-retained 'Clear every retained message received (publishes an empty retained message to its topic)'
+            cand --retain-as-published 'MQTT 5: keep the retain flag as published'
+            cand --no-local 'MQTT 5: do not receive messages this client published'
+            cand -E 'Exit once subscribed'
+            cand --exit-after-subscribe 'Exit once subscribed'
+            cand -v 'Print `topic payload`'
+            cand --verbose 'Print `topic payload`'
+            cand --json 'Print one JSON object per message (NDJSON)'
+            cand --pretty 'Indent --json output over several lines'
+            cand -N 'Do not print a newline after each message'
+            cand --no-eol 'Do not print a newline after each message'
+            cand --help 'Print help'
+        }
+        &'mqtk;generate'= {
+            cand --out-dir 'Directory to write `completions/` and `man/` into'
+            cand --help 'Print help'
+        }
+        &'mqtk;help'= {
+            cand pub 'Publish messages (flags as mosquitto_pub)'
+            cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+            cand generate 'Write shell completions and man pages (used to refresh `completions/` and `man/`)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;help;pub'= {
+        }
+        &'mqtk;help;sub'= {
+        }
+        &'mqtk;help;generate'= {
+        }
+        &'mqtk;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

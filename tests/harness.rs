@@ -7,6 +7,8 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use tokio_rustls::rustls;
+
 use common::{Background, Broker, mosquitto_pub, mosquitto_sub, spawn_subscriber};
 
 const WAIT: Duration = Duration::from_secs(5);
@@ -37,6 +39,10 @@ fn plain_broker_delivers_between_mosquitto_clients() {
     assert!(out.status.success(), "mosquitto_sub: {}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "h/x one\nh/x two\n");
     assert_eq!(broker.url(), format!("mqtt://127.0.0.1:{}", broker.port()));
+    assert_eq!(
+        broker.args().join(" "),
+        format!("-h 127.0.0.1 -p {}", broker.port())
+    );
 }
 
 #[test]
@@ -215,9 +221,72 @@ fn websocket_upgrade(stream: &mut dyn ReadWrite, port: u16) -> String {
 trait ReadWrite: Read + Write {}
 impl<T: Read + Write> ReadWrite for T {}
 
+type TlsStream = rustls::StreamOwned<rustls::ClientConnection, TcpStream>;
+
+/// A rustls connection (the TLS stack mqtk uses) verified with the harness CA, optionally
+/// presenting the client certificate: proves rustls accepts the generated certificates.
+fn rustls_connect(broker: &Broker, port: u16, client_cert: bool) -> TlsStream {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(broker.ca_file()).expect("read CA") {
+        roots.add(cert.expect("parse CA")).expect("add CA");
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_root_certificates(roots);
+    let config = if client_cert {
+        let certs = CertificateDer::pem_file_iter(broker.client_cert())
+            .expect("read client cert")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("parse client cert");
+        let key = PrivateKeyDer::from_pem_file(broker.client_key()).expect("read client key");
+        builder
+            .with_client_auth_cert(certs, key)
+            .expect("client cert")
+    } else {
+        builder.with_no_client_auth()
+    };
+    let name = ServerName::try_from("localhost").expect("server name");
+    let conn =
+        rustls::ClientConnection::new(std::sync::Arc::new(config), name).expect("TLS client");
+    let tcp = TcpStream::connect((broker.host(), port)).expect("connect");
+    tcp.set_read_timeout(Some(WAIT)).expect("read timeout");
+    rustls::StreamOwned::new(conn, tcp)
+}
+
+/// MQTT 3.1.1 CONNECT with an empty client id and clean session; the broker answers with
+/// CONNACK `20 02 00 00` when it accepts.
+const CONNECT: [u8; 14] = [
+    0x10, 0x0C, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04, 0x02, 0x00, 0x3C, 0x00, 0x00,
+];
+
+#[test]
+fn rustls_accepts_the_generated_certificates() {
+    let broker = Broker::builder()
+        .require_certificate(true)
+        .wss(true)
+        .start();
+    let mut tls = rustls_connect(&broker, broker.tls_port(), true);
+    tls.write_all(&CONNECT).expect("send CONNECT over TLS");
+    let mut connack = [0u8; 4];
+    tls.read_exact(&mut connack).expect("read CONNACK over TLS");
+    assert_eq!(connack, [0x20, 0x02, 0x00, 0x00]);
+
+    let mut wss = rustls_connect(&broker, broker.wss_port(), false);
+    let response = websocket_upgrade(&mut wss, broker.wss_port());
+    assert!(
+        response.starts_with("HTTP/1.1 101"),
+        "wss upgrade answered: {response}"
+    );
+}
+
 #[test]
 fn websockets_listeners_accept_connections() {
     let broker = Broker::builder().websockets(true).wss(true).start();
+    // (The wss listener's TLS is checked in `rustls_accepts_the_generated_certificates`.)
     let mut ws = TcpStream::connect((broker.host(), broker.ws_port())).expect("connect ws");
     ws.set_read_timeout(Some(WAIT)).expect("read timeout");
     let response = websocket_upgrade(&mut ws, broker.ws_port());

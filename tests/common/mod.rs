@@ -859,6 +859,17 @@ impl Broker {
         self.ports.plain
     }
 
+    /// `-h 127.0.0.1 -p PORT` for the plain listener, to follow the subcommand:
+    /// `mqtk().arg("pub").args(broker.args())`.
+    pub fn args(&self) -> [String; 4] {
+        [
+            "-h".into(),
+            HOST.into(),
+            "-p".into(),
+            self.ports.plain.to_string(),
+        ]
+    }
+
     /// `mqtt://127.0.0.1:PORT` for the plain listener.
     pub fn url(&self) -> String {
         format!("mqtt://{HOST}:{}", self.ports.plain)

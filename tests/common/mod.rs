@@ -10,7 +10,7 @@
 //! let broker = Broker::start();
 //! let sub = common::spawn_subscriber(&broker, common::mosquitto_sub(&broker)
 //!     .args(["-i", "s1", "-t", "a/#", "-C", "1"]), "s1", "a/#");
-//! mqtk().args(["pub", "-h", broker.host(), "-p", &broker.port().to_string(), "-t", "a/b", "-m", "hi"])
+//! mqtk().arg("pub").args(broker.args()).args(["-t", "a/b", "-m", "hi"])
 //!     .assert().success();
 //! let out = sub.wait(std::time::Duration::from_secs(5));
 //! assert_eq!(out.stdout, b"hi\n");
@@ -162,6 +162,10 @@ pub fn spawn_subscriber(
             return sub;
         }
         if let Some(status) = sub.try_status() {
+            // It may have subscribed and finished between the two checks (e.g. with -E).
+            if broker.subscribed_since(since, client_id, filter) {
+                return sub;
+            }
             panic!(
                 "subscriber `{client_id}` exited ({status}) before subscribing to `{filter}`\n\
                  stdout: {}\nstderr: {}\nbroker log tail:\n{}",

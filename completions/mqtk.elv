@@ -22,7 +22,6 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --version 'Print version'
             cand pub 'Publish messages (flags as mosquitto_pub)'
             cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-            cand generate 'Write shell completions and man pages (used to refresh `completions/` and `man/`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;pub'= {
@@ -175,21 +174,14 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --no-eol 'Do not print a newline after each message'
             cand --help 'Print help'
         }
-        &'mqtk;generate'= {
-            cand --out-dir 'Directory to write `completions/` and `man/` into'
-            cand --help 'Print help'
-        }
         &'mqtk;help'= {
             cand pub 'Publish messages (flags as mosquitto_pub)'
             cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-            cand generate 'Write shell completions and man pages (used to refresh `completions/` and `man/`)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;help;pub'= {
         }
         &'mqtk;help;sub'= {
-        }
-        &'mqtk;help;generate'= {
         }
         &'mqtk;help;help'= {
         }

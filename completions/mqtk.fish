@@ -28,7 +28,6 @@ complete -c mqtk -n "__fish_mqtk_needs_command" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_needs_command" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "generate" -d 'Write shell completions and man pages (used to refresh `completions/` and `man/`)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s h -l host -d 'Broker host name or address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
@@ -132,9 +131,6 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print one JSO
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent --json output over several lines'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -l no-eol -d 'Do not print a newline after each message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand generate" -l out-dir -d 'Directory to write `completions/` and `man/` into' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand generate" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub generate help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub generate help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub generate help" -f -a "generate" -d 'Write shell completions and man pages (used to refresh `completions/` and `man/`)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -86,7 +86,7 @@ pub fn render_all() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
         Shell::PowerShell,
         Shell::Elvish,
     ] {
-        let mut cmd = Cli::command();
+        let mut cmd = completion_command();
         cmd.set_bin_name(BIN);
         cmd.build();
         let mut buf = Vec::new();
@@ -112,6 +112,24 @@ pub fn render_all() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
 
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
+}
+
+/// The CLI without hidden subcommands, which clap_complete would otherwise offer (`mqtk
+/// generate` is for developers). clap cannot remove a subcommand, so this rebuilds the root from
+/// the parts completions read: its arguments, visible subcommands, about text and version.
+fn completion_command() -> clap::Command {
+    let full = Cli::command();
+    let mut cmd = clap::Command::new(BIN)
+        .version(env!("CARGO_PKG_VERSION"))
+        // The root defines its own --help/--version: -h and -V are mosquitto's host and protocol.
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+    if let Some(about) = full.get_about() {
+        cmd = cmd.about(about.clone());
+    }
+    cmd
 }
 
 /// `cmd` and its visible subcommands, depth first, each built (so display names read
@@ -200,6 +218,27 @@ mod tests {
         let refused = &entries[4].1;
         assert!(refused.contains("5 not authorised"), "{refused}");
         assert!(entries.iter().all(|(_, meaning)| !meaning.contains("  ")));
+    }
+
+    #[test]
+    fn completion_command_keeps_everything_visible() {
+        let completion = completion_command();
+        completion.clone().debug_assert();
+        let full = Cli::command();
+        let names = |cmd: &clap::Command| -> Vec<String> {
+            cmd.get_subcommands()
+                .filter(|s| !s.is_hide_set())
+                .map(|s| s.get_name().to_string())
+                .collect()
+        };
+        assert_eq!(names(&completion), names(&full));
+        assert!(completion.find_subcommand("generate").is_none());
+        let args = |cmd: &clap::Command| -> Vec<String> {
+            cmd.get_arguments()
+                .map(|a| a.get_id().to_string())
+                .collect()
+        };
+        assert_eq!(args(&completion), args(&full));
     }
 
     #[test]

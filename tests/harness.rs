@@ -301,6 +301,22 @@ fn websockets_listeners_accept_connections() {
 }
 
 #[test]
+fn unix_socket_listener_accepts_clients() {
+    let mut broker = Broker::builder().unix_socket(true).start();
+    let publish = |broker: &Broker| {
+        let mut cmd = common::mosquitto_client("mosquitto_pub", broker);
+        cmd.arg("--unix")
+            .arg(broker.unix_socket())
+            .args(["-t", "t", "-m", "x"]);
+        run(&mut cmd)
+    };
+    let out = publish(&broker);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    broker.restart();
+    assert!(publish(&broker).status.success());
+}
+
+#[test]
 fn restart_keeps_ports_and_persisted_messages() {
     let mut broker = Broker::builder()
         .persistence(true)

@@ -482,6 +482,7 @@ pub struct BrokerBuilder {
     require_certificate: bool,
     websockets: bool,
     wss: bool,
+    unix: bool,
     users: Vec<(String, String)>,
     no_anonymous: bool,
     acl: Option<String>,
@@ -515,6 +516,12 @@ impl BrokerBuilder {
     /// the TLS listener.
     pub fn wss(mut self, on: bool) -> Self {
         self.wss = on;
+        self
+    }
+
+    /// Adds a Unix domain socket listener ([`Broker::unix_socket`]).
+    pub fn unix_socket(mut self, on: bool) -> Self {
+        self.unix = on;
         self
     }
 
@@ -763,6 +770,11 @@ impl Broker {
             common(&mut c, anonymous);
             tls(&mut c);
         }
+        if o.unix {
+            // Port 0 with a path: a Unix socket listener (mosquitto 2.0).
+            c.push_str(&format!("\nlistener 0 {}\n", self.unix_path().display()));
+            common(&mut c, anonymous);
+        }
         c
     }
 
@@ -778,6 +790,10 @@ impl Broker {
             .try_clone()
             .map_err(|e| format!("clone log handle: {e}"))?;
         let since = self.log_len();
+        if self.options.unix {
+            // A socket file left by a killed broker would block the new one.
+            let _ = fs::remove_file(self.unix_path());
+        }
         let mut cmd = Command::new(find_program("mosquitto"));
         clean_env(&mut cmd, Some(self.dir.path()));
         let child = cmd
@@ -817,6 +833,14 @@ impl Broker {
                 }
                 thread::sleep(Duration::from_millis(10));
             }
+        }
+        while self.options.unix
+            && std::os::unix::net::UnixStream::connect(self.unix_path()).is_err()
+        {
+            if let Some(err) = self.start_failure(deadline) {
+                return Err(format!("unix socket: {err}"));
+            }
+            thread::sleep(Duration::from_millis(10));
         }
         Ok(())
     }
@@ -905,6 +929,16 @@ impl Broker {
         self.ports
             .wss
             .expect("broker built without .wss(true): no wss listener")
+    }
+
+    /// The Unix domain socket listener (needs `.unix_socket(true)`).
+    pub fn unix_socket(&self) -> PathBuf {
+        assert!(self.options.unix, "broker built without .unix_socket(true)");
+        self.unix_path()
+    }
+
+    fn unix_path(&self) -> PathBuf {
+        self.dir.path().join("mosquitto.sock")
     }
 
     /// The CA certificate (PEM) that signed the broker's and the client's certificates.

@@ -270,20 +270,13 @@ impl Background {
 
     /// Waits until stdout holds at least `lines` newline characters; false on timeout.
     pub fn wait_for_lines(&self, lines: usize, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
+        poll_until(timeout, || {
             let count = self
                 .stdout
                 .lock()
                 .map(|b| b.iter().filter(|&&c| c == b'\n').count());
-            if count.unwrap_or(0) >= lines {
-                return true;
-            }
-            if Instant::now() >= deadline {
-                return false;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
+            count.unwrap_or(0) >= lines
+        })
     }
 
     /// The exit status if the process has exited, without waiting.
@@ -313,7 +306,7 @@ impl Background {
                 let _ = self.child.wait();
                 self.join_readers();
                 panic!(
-                    "{:?} still running after {timeout:?}; killed it\nstdout: {}\nstderr: {}",
+                    "process {} still running after {timeout:?}; killed it\nstdout: {}\nstderr: {}",
                     self.child.id(),
                     String::from_utf8_lossy(&self.stdout_so_far()),
                     String::from_utf8_lossy(&self.stderr_so_far())
@@ -357,6 +350,20 @@ impl Drop for Background {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// Checks `done` every 10 ms until it holds (true) or `timeout` passes (false).
+pub fn poll_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -1068,16 +1075,7 @@ impl Broker {
         filter: &str,
         timeout: Duration,
     ) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if self.subscribed_since(since, client_id, filter) {
-                return true;
-            }
-            if Instant::now() >= deadline {
-                return false;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
+        poll_until(timeout, || self.subscribed_since(since, client_id, filter))
     }
 }
 

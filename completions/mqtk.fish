@@ -42,7 +42,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Read the p
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe, will; names as mosquitto\'s, e.g. user-property KEY=VALUE... see the man page)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
@@ -88,7 +88,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Read the p
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe, will; names as mosquitto\'s, e.g. user-property KEY=VALUE... see the man page)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
@@ -105,7 +105,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-alpn -d 'TLS ALPN 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s q -l qos -d 'Quality of service to subscribe with: 0, 1 or 2' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -l count -d 'Exit after printing COUNT messages (only those are acknowledged; the rest stay queued)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -l timeout -d 'Exit with code 27 if no message arrived for SECONDS (mosquitto: the whole run)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -l timeout -d 'Stop after this long (counted from connecting) and exit with code 27, as mosquitto_sub' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches FILTER (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)' -r

@@ -262,6 +262,7 @@ struct Tally {
 async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
     let mut session = connect(&opts).await?;
+    session.reader.set_quickack(plan.qos > 0);
     check_broker_limits(&session, &plan)?;
     let mut inflight = Inflight::new(plan.max_inflight.min(session.info.receive_maximum));
     let mut tally = Tally::default();
@@ -342,6 +343,7 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
                     }
                 ))
             })?;
+            session.reader.set_quickack(plan.qos > 0);
             check_broker_limits(&session, &plan)?;
             inflight.set_limit(plan.max_inflight.min(session.info.receive_maximum));
             for packet in inflight.resend() {

@@ -338,6 +338,7 @@ fn describe_garbage(buf: &[u8]) -> String {
 pub struct PacketReader {
     rd: ReadHalf<Stream>,
     socket: SocketHandle,
+    quickack: bool,
     buf: BytesMut,
     chunk: usize,
     protocol: ProtocolVersion,
@@ -359,6 +360,7 @@ impl PacketReader {
         PacketReader {
             rd,
             socket,
+            quickack: false,
             // Small at first: idle connections (bench conn) should cost little memory.
             buf: BytesMut::new(),
             chunk: MIN_READ,
@@ -410,12 +412,20 @@ impl PacketReader {
             .read_buf(&mut self.buf)
             .await
             .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
-        transport::quickack(self.socket);
+        if self.quickack {
+            transport::quickack(self.socket);
+        }
         // A read that fills the buffer means traffic is heavy: read bigger chunks.
         if n == spare && self.chunk < MAX_READ {
             self.chunk *= 2;
         }
         Ok(n)
+    }
+
+    /// Acknowledge received TCP data at once (see [`transport::quickack`]): worth its system call
+    /// per read only when mqtk waits for acknowledgements to refill a window.
+    pub fn set_quickack(&mut self, on: bool) {
+        self.quickack = on;
     }
 
     /// Bytes read but not yet decoded.

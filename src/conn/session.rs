@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::time::Instant;
 
 use super::options::{ConnectOptions, io_reason};
-use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET};
+use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET, qos3, qos5};
 use super::reason;
 use super::transport::{self, SocketHandle, Stream};
 use crate::cli::ProtocolVersion;
@@ -206,22 +206,6 @@ fn as_mqtt31(v311: &[u8]) -> BytesMut {
     }
     out.extend_from_slice(&body);
     out
-}
-
-fn qos3(q: u8) -> m3::QoS {
-    match q {
-        0 => m3::QoS::AtMostOnce,
-        1 => m3::QoS::AtLeastOnce,
-        _ => m3::QoS::ExactlyOnce,
-    }
-}
-
-fn qos5(q: u8) -> m5::QoS {
-    match q {
-        0 => m5::QoS::AtMostOnce,
-        1 => m5::QoS::AtLeastOnce,
-        _ => m5::QoS::ExactlyOnce,
-    }
 }
 
 /// Reads a CONNACK from the front of `buf` once it is complete. The return code is read from the
@@ -436,17 +420,27 @@ impl PacketReader {
 
 fn trace_incoming(p: &Incoming) {
     match p {
-        Incoming::Publish(m) => eprintln!(
-            "mqtk: debug: received PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
-            m.dup as u8,
-            m.qos,
-            m.retain as u8,
-            m.pkid,
-            m.topic,
-            m.payload.len()
+        Incoming::Publish(m) => trace_publish(
+            "received",
+            (m.dup, m.qos, m.retain, m.pkid),
+            &m.topic,
+            m.payload.len(),
         ),
         other => eprintln!("mqtk: debug: received {other:?}"),
     }
+}
+
+/// mosquitto's `-d` style: `PUBLISH (d0, q1, r0, m7, 'topic', ... (5 bytes))`.
+fn trace_publish(
+    dir: &str,
+    (dup, qos, retain, pkid): (bool, u8, bool, u16),
+    topic: &str,
+    len: usize,
+) {
+    eprintln!(
+        "mqtk: debug: {dir} PUBLISH (d{}, q{qos}, r{}, m{pkid}, '{topic}', ... ({len} bytes))",
+        dup as u8, retain as u8
+    );
 }
 
 /// Encodes packets into a buffer and writes them in batches.
@@ -524,14 +518,11 @@ impl PacketWriter {
 
 fn trace_outgoing(p: &Outgoing) {
     match p {
-        Outgoing::Publish(m) => eprintln!(
-            "mqtk: debug: sending PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
-            m.dup as u8,
-            m.qos,
-            m.retain as u8,
-            m.pkid,
-            m.topic,
-            m.payload.len()
+        Outgoing::Publish(m) => trace_publish(
+            "sending",
+            (m.dup, m.qos, m.retain, m.pkid),
+            &m.topic,
+            m.payload.len(),
         ),
         other => eprintln!("mqtk: debug: sending {other:?}"),
     }

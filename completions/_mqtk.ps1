@@ -25,6 +25,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (flags as mosquitto_pub)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe to topics and print messages (flags as mosquitto_sub)')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -180,9 +181,92 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mqtk;bench' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Broker host name or address')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]')
+            [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path')
+            [CompletionResult]::new('--unix', '--unix', [CompletionResultType]::ParameterName, 'Connect through a Unix domain socket instead of TCP')
+            [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Local address to connect from')
+            [CompletionResult]::new('--bind-address', '--bind-address', [CompletionResultType]::ParameterName, 'Local address to connect from')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Client identifier [default: mqtk- and random characters]')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Client identifier [default: mqtk- and random characters]')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Client identifier prefix; the process id is appended')
+            [CompletionResult]::new('--id-prefix', '--id-prefix', [CompletionResultType]::ParameterName, 'Client identifier prefix; the process id is appended')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'User name')
+            [CompletionResult]::new('-P', '-P ', [CompletionResultType]::ParameterName, 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)')
+            [CompletionResult]::new('--pw', '--pw', [CompletionResultType]::ParameterName, 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)')
+            [CompletionResult]::new('--pw-file', '--pw-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of FILE')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)')
+            [CompletionResult]::new('-x', '-x', [CompletionResultType]::ParameterName, 'MQTT 5 session expiry interval in seconds [default with -c: never expires]')
+            [CompletionResult]::new('--session-expiry', '--session-expiry', [CompletionResultType]::ParameterName, 'MQTT 5 session expiry interval in seconds [default with -c: never expires]')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (default), 5 or 31')
+            [CompletionResult]::new('--protocol-version', '--protocol-version', [CompletionResultType]::ParameterName, 'MQTT protocol version: 311 (default), 5 or 31')
+            [CompletionResult]::new('-D', '-D ', [CompletionResultType]::ParameterName, 'MQTT 5 property, as mosquitto''s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect')
+            [CompletionResult]::new('--property', '--property', [CompletionResultType]::ParameterName, 'MQTT 5 property, as mosquitto''s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Give up connecting after this long (e.g. 10, 5s, 500ms)')
+            [CompletionResult]::new('--reconnect-attempts', '--reconnect-attempts', [CompletionResultType]::ParameterName, 'Reconnect attempts after a lost connection (0: fail at once)')
+            [CompletionResult]::new('--reconnect-max-delay', '--reconnect-max-delay', [CompletionResultType]::ParameterName, 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)')
+            [CompletionResult]::new('--will-topic', '--will-topic', [CompletionResultType]::ParameterName, 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly')
+            [CompletionResult]::new('--will-payload', '--will-payload', [CompletionResultType]::ParameterName, 'Payload of the last will message')
+            [CompletionResult]::new('--will-qos', '--will-qos', [CompletionResultType]::ParameterName, 'QoS of the last will message')
+            [CompletionResult]::new('--cafile', '--cafile', [CompletionResultType]::ParameterName, 'CA certificates (PEM) to verify the broker with; turns TLS on')
+            [CompletionResult]::new('--capath', '--capath', [CompletionResultType]::ParameterName, 'Directory of CA certificates (PEM); turns TLS on')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for certificate authentication')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (PEM) for --cert')
+            [CompletionResult]::new('--tls-version', '--tls-version', [CompletionResultType]::ParameterName, 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3')
+            [CompletionResult]::new('--tls-alpn', '--tls-alpn', [CompletionResultType]::ParameterName, 'TLS ALPN protocol to offer')
+            [CompletionResult]::new('--publishers', '--publishers', [CompletionResultType]::ParameterName, 'Number of publishing clients')
+            [CompletionResult]::new('--pubs', '--pubs', [CompletionResultType]::ParameterName, 'Number of publishing clients')
+            [CompletionResult]::new('--subscribers', '--subscribers', [CompletionResultType]::ParameterName, 'Number of subscribing clients')
+            [CompletionResult]::new('--subs', '--subs', [CompletionResultType]::ParameterName, 'Number of subscribing clients')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'Number of connections `bench conn` opens')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop after this many per subscriber')
+            [CompletionResult]::new('--messages', '--messages', [CompletionResultType]::ParameterName, 'Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop after this many per subscriber')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Message size in bytes, at least the 24-byte bench header')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Message size in bytes, at least the 24-byte bench header')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Quality of service: 0, 1 or 2')
+            [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Quality of service: 0, 1 or 2')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message''s intended send time, so broker stalls show in the percentiles')
+            [CompletionResult]::new('--sub-rate', '--sub-rate', [CompletionResultType]::ParameterName, 'Subscribers read at most this many messages per second each (0: as fast as possible); simulates slow consumers, e.g. to see what a broker drops')
+            [CompletionResult]::new('--total-rate', '--total-rate', [CompletionResultType]::ParameterName, 'Messages per second over all publishers, shared evenly (instead of --rate)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it)')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it)')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Subscriber topic filter [default: the topic template with %-levels replaced by +]')
+            [CompletionResult]::new('-M', '-M ', [CompletionResultType]::ParameterName, 'Most unacknowledged QoS 1/2 messages per publisher')
+            [CompletionResult]::new('--max-inflight', '--max-inflight', [CompletionResultType]::ParameterName, 'Most unacknowledged QoS 1/2 messages per publisher')
+            [CompletionResult]::new('--connect-rate', '--connect-rate', [CompletionResultType]::ParameterName, 'Connections opened per second (0: as fast as possible)')
+            [CompletionResult]::new('--hold', '--hold', [CompletionResultType]::ParameterName, '`bench conn`: how long to hold the connections open')
+            [CompletionResult]::new('--warmup', '--warmup', [CompletionResultType]::ParameterName, 'Leave this long out of rates and latency at the start')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'After the publishers finish, wait at most this long for messages still on their way')
+            [CompletionResult]::new('--source-addr', '--source-addr', [CompletionResultType]::ParameterName, 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports')
+            [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
+            [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
+            [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm')
+            [CompletionResult]::new('--will-retain', '--will-retain', [CompletionResultType]::ParameterName, 'Retain the last will message')
+            [CompletionResult]::new('--tls-use-os-certs', '--tls-use-os-certs', [CompletionResultType]::ParameterName, 'Use the operating system''s CA certificates (the default for mqtts:// without --cafile)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the broker''s certificate or host name at all (insecure; prints a warning)')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'Print a packet trace on stderr (passwords redacted)')
+            [CompletionResult]::new('--debug', '--debug', [CompletionResultType]::ParameterName, 'Print a packet trace on stderr (passwords redacted)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no warnings or progress on stderr (errors still show)')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Publish with the retain flag')
+            [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Publish with the retain flag')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON result document on stdout')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print a CSV header and one row for the run on stdout')
+            [CompletionResult]::new('--per-client', '--per-client', [CompletionResultType]::ParameterName, 'Add a row per client to the report')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'mqtk;help' {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (flags as mosquitto_pub)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe to topics and print messages (flags as mosquitto_sub)')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -190,6 +274,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             break
         }
         'mqtk;help;sub' {
+            break
+        }
+        'mqtk;help;bench' {
             break
         }
         'mqtk;help;help' {

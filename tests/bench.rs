@@ -2,101 +2,34 @@
 //! duplicates are counted exactly, the JSON schema, `--assert` exit codes, `bench conn`, a broker
 //! killed mid-run, Ctrl-C, and bad option combinations.
 
+mod common;
+
 use std::io::Write;
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
-use assert_cmd::cargo::CommandCargoExt;
+use common::Broker;
 use mqtk::bench::report::BenchResult;
-
-/// A mosquitto on a free loopback port with its own config, killed on drop.
-///
-/// Kept private and small until the shared harness in `tests/common/` lands.
-struct Broker {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Broker {
-    fn start(extra_config: &str) -> Broker {
-        let exe = ["/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto"]
-            .into_iter()
-            .find(|p| std::path::Path::new(p).exists())
-            .unwrap_or_else(|| {
-                panic!(
-                    "mosquitto is not installed; these tests need it: \
-                     apt-get install mosquitto mosquitto-clients"
-                )
-            });
-        let dir = tempfile::tempdir().unwrap();
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0")
-                .unwrap()
-                .local_addr()
-                .unwrap()
-                .port();
-            let conf = dir.path().join("mosquitto.conf");
-            std::fs::write(
-                &conf,
-                format!(
-                    "listener {port} 127.0.0.1\nallow_anonymous true\nuser root\n\
-                     persistence false\n{extra_config}\n"
-                ),
-            )
-            .unwrap();
-            let mut child = Command::new(exe)
-                .arg("-c")
-                .arg(&conf)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let began = Instant::now();
-            while began.elapsed() < Duration::from_secs(5) {
-                if let Ok(Some(_)) = child.try_wait() {
-                    break; // port taken meanwhile: try another
-                }
-                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                    return Broker {
-                        child,
-                        port,
-                        _dir: dir,
-                    };
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("mosquitto did not start");
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Broker {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 /// A broker that queues enough for zero-loss runs at QoS 1/2.
 fn roomy_broker() -> Broker {
-    Broker::start("max_queued_messages 100000")
+    Broker::builder()
+        .config_line("max_queued_messages 100000")
+        .start()
 }
 
+/// `mqtk bench` against `broker`, quiet (no progress lines on stderr).
 fn mqtk(broker: &Broker) -> Command {
-    let mut c = Command::cargo_bin("mqtk").unwrap();
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .args(["bench"])
-        .stdin(Stdio::null());
-    c.args(["-p", &broker.port.to_string(), "--quiet"]);
+    let mut c = common::mqtk_std();
+    c.arg("bench").args(broker.args()).arg("--quiet");
+    c.stdin(Stdio::null());
+    c
+}
+
+/// `mqtk bench` without a broker, for errors found before connecting.
+fn mqtk_offline() -> Command {
+    let mut c = common::mqtk_std();
+    c.arg("bench").args(["-p", "1"]);
     c
 }
 
@@ -153,7 +86,9 @@ fn counts_add_up_at_qos_1_and_2() {
 #[test]
 fn qos0_drops_are_counted_exactly() {
     // A tiny queue and a slow subscriber make mosquitto drop QoS 0 messages.
-    let broker = Broker::start("max_queued_messages 5");
+    let broker = Broker::builder()
+        .config_line("max_queued_messages 5")
+        .start();
     let out = run(mqtk(&broker).args([
         "-n",
         "4000",
@@ -194,6 +129,7 @@ fn header(publisher: u32, seq: u64) -> Vec<u8> {
 fn injected_duplicates_are_counted() {
     let broker = roomy_broker();
     let dir = tempfile::tempdir().unwrap();
+    let since = broker.log_len();
     let sub = mqtk(&broker)
         .args([
             "sub",
@@ -204,13 +140,18 @@ fn injected_duplicates_are_counted() {
             "--json",
             "-t",
             "dup/test",
+            "-i",
+            "dups",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until the subscription exists: a retained-free probe would race, so give it time.
-    std::thread::sleep(Duration::from_millis(700));
+    assert!(
+        broker.wait_subscribed(since, "dups-s0", "dup/test", common::SUBSCRIBE_TIMEOUT),
+        "{}",
+        broker.log_tail(10)
+    );
     for (i, seq) in [0u64, 1, 1, 3].iter().enumerate() {
         let f = dir.path().join(format!("m{i}"));
         let mut payload = header(7, *seq);
@@ -219,16 +160,8 @@ fn injected_duplicates_are_counted() {
             .unwrap()
             .write_all(&payload)
             .unwrap();
-        let st = Command::new("mosquitto_pub")
-            .args([
-                "-p",
-                &broker.port.to_string(),
-                "-t",
-                "dup/test",
-                "-q",
-                "1",
-                "-f",
-            ])
+        let st = common::mosquitto_pub(&broker)
+            .args(["-t", "dup/test", "-q", "1", "-f"])
             .arg(&f)
             .status()
             .unwrap();
@@ -350,19 +283,44 @@ fn bench_conn_holds_a_few_hundred_connections() {
 
 #[test]
 fn bench_conn_reports_refused_connections() {
-    let broker = Broker::start("max_connections 50");
-    let out = run(mqtk(&broker).args(["conn", "--connections", "80", "--hold", "200ms", "--json"]));
+    let broker = Broker::builder()
+        .auth(&[("user", "secret")])
+        .anonymous(false)
+        .start();
+    let out = common::mqtk_std()
+        .args([
+            "bench",
+            "conn",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.auth_port().to_string(),
+        ])
+        .args([
+            "--connections",
+            "20",
+            "--hold",
+            "100ms",
+            "--json",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 1, "{out:?}");
     let r = json_of(&out);
-    // mosquitto lets in max_connections or one more, depending on version.
-    assert!((50..=51).contains(&r.connect.connected), "{:?}", r.connect);
-    assert_eq!(r.connect.connected + r.connect.failed, 80);
-    assert!(!r.connect.failures.is_empty());
+    assert_eq!(r.connect.connected, 0);
+    assert_eq!(r.connect.failed, 20);
+    assert_eq!(
+        r.connect.failures.get("refused with code 5"),
+        Some(&20),
+        "{:?}",
+        r.connect.failures
+    );
 }
 
 #[test]
 fn broker_killed_mid_run_still_gives_a_summary() {
-    let mut broker = roomy_broker();
+    let broker = roomy_broker();
     let child = mqtk(&broker)
         .args([
             "--duration",
@@ -379,7 +337,11 @@ fn broker_killed_mid_run_still_gives_a_summary() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1200));
-    broker.kill();
+    let st = Command::new("kill")
+        .args(["-KILL", &broker.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
     let out = child.wait_with_output().unwrap();
     assert_ne!(code(&out), 0, "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -433,14 +395,7 @@ fn bad_option_combinations_exit_2_with_one_line() {
         vec!["--assert", "wibble > 3"],
         vec!["conn", "--assert", "lost == 0"],
     ] {
-        let out = Command::cargo_bin("mqtk")
-            .unwrap()
-            .env_clear()
-            .arg("bench")
-            .args(["-p", "1"])
-            .args(&args)
-            .output()
-            .unwrap();
+        let out = mqtk_offline().args(&args).output().unwrap();
         assert_eq!(code(&out), 2, "{args:?}: {out:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
@@ -451,10 +406,8 @@ fn bad_option_combinations_exit_2_with_one_line() {
 
 #[test]
 fn too_many_connections_for_the_file_limit_is_a_usage_error() {
-    let out = Command::cargo_bin("mqtk")
-        .unwrap()
-        .env_clear()
-        .args(["bench", "conn", "-p", "1", "--connections", "900000"])
+    let out = mqtk_offline()
+        .args(["conn", "--connections", "900000"])
         .output()
         .unwrap();
     assert_eq!(code(&out), 2, "{out:?}");

@@ -314,6 +314,9 @@ pub async fn publisher(
     let deadline = plan.duration.map(|d| window.start + d);
     let interval = (plan.rate > 0.0).then(|| 1.0 / plan.rate);
     let window_size = usize::from(plan.max_inflight.min(session.info.receive_maximum).max(1));
+    // Refilling the window waits on acknowledgements: ACK the broker's data at once, or its
+    // Nagle algorithm holds the next acknowledgement for our delayed ACK (~40 ms).
+    session.reader.set_quickack(qos > 0);
     // Intended send time (epoch ns) per packet id of each unacknowledged message.
     // Packet ids cycle through a few times the window, which keeps the table small.
     let pkid_max = (window_size * 4).min(usize::from(u16::MAX)) as u16;

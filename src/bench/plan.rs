@@ -13,6 +13,9 @@ use crate::error::usage;
 /// Messages per publisher when neither `--messages` nor `--duration` is given.
 pub const DEFAULT_MESSAGES: u64 = 10_000;
 
+/// Smallest non-zero rate accepted (one message in about 17 minutes).
+const MIN_RATE: f64 = 0.001;
+
 /// Largest client count one run accepts (well above what open-file limits allow).
 const MAX_CLIENTS: u64 = 1_000_000;
 
@@ -115,10 +118,24 @@ impl Plan {
                 "--rate and --total-rate set publishing rates; bench {m} does not publish"
             )));
         }
-        if !args.rate.is_finite() || args.rate < 0.0 {
-            return Err(usage(
-                "--rate must be a number of messages per second, 0 or more",
-            ));
+        // Rates below this would put message times beyond what a clock can hold.
+        let too_slow = |r: f64| r > 0.0 && r < MIN_RATE;
+        if !args.rate.is_finite() || args.rate < 0.0 || too_slow(args.rate) {
+            return Err(usage(format!(
+                "--rate must be 0 (as fast as possible) or at least {MIN_RATE} messages per second"
+            )));
+        }
+        if [
+            args.sub_rate,
+            args.connect_rate,
+            args.total_rate.unwrap_or(0.0),
+        ]
+        .into_iter()
+        .any(too_slow)
+        {
+            return Err(usage(format!(
+                "--sub-rate, --connect-rate and --total-rate must be 0 or at least {MIN_RATE} per second"
+            )));
         }
         let rate = match args.total_rate {
             Some(t) if !t.is_finite() || t <= 0.0 => {
@@ -129,6 +146,11 @@ impl Plan {
             Some(t) => t / f64::from(args.publishers.max(1)),
             None => args.rate,
         };
+        if too_slow(rate) {
+            return Err(usage(format!(
+                "--total-rate gives each publisher less than {MIN_RATE} messages per second"
+            )));
+        }
         if !args.sub_rate.is_finite() || args.sub_rate < 0.0 {
             return Err(usage("--sub-rate must be 0 or more messages per second"));
         }
@@ -387,6 +409,8 @@ mod tests {
         assert!(usage_error(&["--warmup", "5s", "--duration", "2s"]).contains("shorter"));
         assert!(usage_error(&["--messages", "0"]).contains("--messages"));
         assert!(usage_error(&["--rate=-1"]).contains("--rate"));
+        assert!(usage_error(&["--rate", "1e-300"]).contains("--rate"));
+        assert!(usage_error(&["--connect-rate", "1e-9"]).contains("--connect-rate"));
         assert!(usage_error(&["-c"]).contains("-i"));
         assert!(usage_error(&["--topic", "a/+"]).contains("wildcards"));
         assert!(usage_error(&["conn", "--duration", "5s"]).contains("--hold"));

@@ -169,7 +169,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'Quality
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message\'s intended send time, so broker stalls show in the percentiles' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-rate -d 'Subscribers read at most this many messages per second each (0: as fast as possible); simulates slow consumers, e.g. to see what a broker drops' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l total-rate -d 'Messages per second over all publishers, shared evenly (instead of --rate)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l filter -d 'Subscriber topic filter [default: the topic template with %-levels replaced by +]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s M -l max-inflight -d 'Most unacknowledged QoS 1/2 messages per publisher' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'Connections opened per second (0: as fast as possible)' -r

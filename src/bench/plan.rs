@@ -202,7 +202,9 @@ impl Plan {
                 "persistent sessions (-c) need stable client ids: give -i ID or -I PREFIX",
             ));
         }
-        if args.topic.is_empty() || args.topic.contains(['+', '#']) {
+        // `bench sub` takes a filter in -t as well (it never publishes to it).
+        let topic_is_filter = mode == BenchMode::Sub && args.filter.is_none();
+        if args.topic.is_empty() || (!topic_is_filter && args.topic.contains(['+', '#'])) {
             return Err(usage(format!(
                 "--topic '{}' must be a topic name without wildcards",
                 args.topic
@@ -211,6 +213,7 @@ impl Plan {
         let filter = match &args.filter {
             Some(f) if f.is_empty() => return Err(usage("--filter must not be empty")),
             Some(f) => f.clone(),
+            None if topic_is_filter && args.topic.contains(['+', '#']) => args.topic.clone(),
             None => default_filter(&args.topic),
         };
         let messages = match (args.messages, args.duration, mode) {
@@ -416,6 +419,8 @@ mod tests {
         assert!(usage_error(&["conn", "--duration", "5s"]).contains("--hold"));
         assert!(usage_error(&["--assert", "p99 < 5"]).contains("unit"));
         assert!(usage_error(&["conn", "--assert", "lost == 0"]).contains("does not measure"));
+        assert_eq!(plan(&["sub", "-t", "a/+/#"]).unwrap().filter, "a/+/#");
+        assert_eq!(plan(&["sub", "-t", "a/%i"]).unwrap().filter, "a/+");
         // Sub does not publish, so a small size is fine there.
         assert!(plan(&["sub", "--size", "1"]).is_ok());
     }

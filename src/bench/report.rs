@@ -466,9 +466,13 @@ pub fn human(r: &BenchResult) -> String {
         let _ = writeln!(o, "note: {n}");
     }
     for a in &r.assertions {
-        let actual = a
-            .actual
-            .map_or("not measured".to_string(), |v| format!("{v}"));
+        let actual = a.actual.map_or("not measured".to_string(), |v| {
+            if v.fract() == 0.0 {
+                format!("{v}")
+            } else {
+                format!("{v:.2}")
+            }
+        });
         let _ = writeln!(
             o,
             "assert {}: {} (actual {actual})",

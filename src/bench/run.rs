@@ -487,7 +487,8 @@ async fn run_messages(
         if plan.rate > 0.0 {
             result.notes.push(
                 "latency is measured from each message's intended send time, so broker stalls \
-                 show in the percentiles (coordinated omission corrected)"
+                 show in the percentiles (coordinated omission corrected); it includes up to \
+                 about 1 ms of the sender's timer granularity"
                     .into(),
             );
         } else {

@@ -828,3 +828,35 @@ pub fn resident_bytes() -> Option<u64> {
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_reasons_group_by_cause() {
+        let refused: anyhow::Error = error::Failure::new(
+            error::Kind::Refused(5),
+            "x refused the connection: not authorised",
+        )
+        .into();
+        assert_eq!(failure_reason(&refused), "refused with code 5");
+        let io = error::unreachable("cannot connect to mqtt://localhost:1: connection refused");
+        assert_eq!(failure_reason(&io), "connection refused");
+    }
+
+    #[test]
+    fn file_limit_check() {
+        assert!(raise_nofile_limit(10).is_ok());
+        let err = raise_nofile_limit(u64::MAX).unwrap_err();
+        assert_eq!(error::exit_code(&err), 2);
+        assert!(error::one_line(&err).contains("open files"));
+    }
+
+    #[test]
+    fn resident_memory_is_read_on_linux() {
+        if cfg!(target_os = "linux") {
+            assert!(resident_bytes().is_some_and(|b| b > 0));
+        }
+    }
+}

@@ -125,7 +125,8 @@ pub struct BenchArgs {
     pub total_rate: Option<f64>,
 
     /// Topic template: %i is the client index, %c the client id (one topic per publisher by
-    /// default; give a topic without % for all publishers to share it)
+    /// default; give a topic without % for all publishers to share it). `bench sub` also takes a
+    /// filter here
     #[arg(
         short = 't',
         long,

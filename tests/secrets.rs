@@ -155,7 +155,6 @@ fn tls_verifies_the_broker_by_default() {
     // No --cafile: the system's roots, which do not know the test CA.
     let out = tls_pub(&broker, &[]);
     let stderr = text(&out.stderr);
-    eprintln!("{stderr}");
     assert!(!out.status.success(), "connected to an unverified broker");
     match out.status.code() {
         Some(3) => assert!(stderr.contains("unknown CA"), "{stderr}"),
@@ -223,11 +222,10 @@ fn hostname_mismatch_names_both_names() {
     let ca = ca.to_string_lossy().into_owned();
     let out = tls_pub(&broker, &["--cafile", &ca]);
     let stderr = text(&out.stderr);
-    eprintln!("{stderr}");
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.contains("'127.0.0.1'") && stderr.contains("broker.example"),
+        stderr.contains("not valid for '127.0.0.1' (it names: broker.example)"),
         "the error should name the expected and the presented names: {stderr}"
     );
 }

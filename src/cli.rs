@@ -149,7 +149,7 @@ pub struct ConnectArgs {
 
     /// MQTT 5 property, as mosquitto's: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY
     /// VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect
-    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
+    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
     pub property: Vec<String>,
 
     /// Give up connecting after this long (e.g. 10, 5s, 500ms)

@@ -217,6 +217,15 @@ async fn disconnect(session: &mut Session) {
         let _ = session.writer.flush().await;
     }
     session.writer.shutdown().await;
+    // Closing a socket with unread data in it sends a reset, and a reset can make the broker
+    // drop what it had not read yet: the acknowledgements just sent (so `-C N` messages would
+    // come again) and the DISCONNECT. So read, and discard, until the broker closes.
+    let drain = async {
+        while matches!(session.reader.fill().await, Ok(n) if n > 0) {
+            while let Ok(Some(_)) = session.reader.try_next() {}
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
 }
 
 impl Receiver {

@@ -221,6 +221,15 @@ fn json_document_matches_its_schema() {
         assert!(v["latency"].get(key).is_some(), "missing latency.{key}");
     }
     assert!(v["publish"]["rate"].is_f64());
+    // The per-second series adds up to the totals.
+    let p = r.publish.as_ref().unwrap();
+    let rc = r.receive.as_ref().unwrap();
+    assert_eq!(r.series.iter().map(|s| s.sent).sum::<u64>(), p.sent);
+    assert_eq!(r.series.iter().map(|s| s.acked).sum::<u64>(), p.acked);
+    assert_eq!(
+        r.series.iter().map(|s| s.received).sum::<u64>(),
+        rc.received
+    );
 }
 
 #[test]

@@ -170,9 +170,8 @@ fn spawn_sampler(
             } else {
                 0.0
             };
-            if !finished || t - last_t > 0.2 {
-                series.push_totals(t, sent, acked, received);
-            }
+            // The last, partial interval is kept too, so the series adds up to the totals.
+            series.push_totals(t, sent, acked, received);
             last_count = main;
             last_t = t;
             progress.update(

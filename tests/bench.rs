@@ -341,6 +341,12 @@ fn broker_killed_mid_run_still_gives_a_summary() {
             "--drain",
             "1s",
         ])
+        .args([
+            "--reconnect-attempts",
+            "1",
+            "--reconnect-max-delay",
+            "100ms",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -364,6 +370,33 @@ fn broker_killed_mid_run_still_gives_a_summary() {
         1,
         "{err}"
     );
+}
+
+#[test]
+fn clients_reconnect_when_the_broker_restarts() {
+    let mut broker = roomy_broker();
+    let child = mqtk(&broker)
+        .args(["--duration", "3s", "--rate", "300", "--json"])
+        .args([
+            "--reconnect-attempts",
+            "20",
+            "--reconnect-max-delay",
+            "200ms",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    broker.restart();
+    let out = child.wait_with_output().unwrap();
+    // QoS 0: what was lost during the restart is a figure, not an error.
+    assert_eq!(code(&out), 0, "{out:?}");
+    let r = json_of(&out);
+    assert_eq!(r.reconnects, 2, "{r:?}");
+    let rc = r.receive.unwrap();
+    assert_eq!(rc.lost, r.publish.unwrap().sent - rc.received);
+    assert!(rc.received > 0);
 }
 
 #[test]

@@ -33,6 +33,8 @@ pub struct BenchResult {
     pub connect: ConnectFigures,
     /// Errors by kind (e.g. `connection lost`, `publish refused`).
     pub errors: BTreeMap<String, u64>,
+    /// Connections re-established after the broker dropped them (`--reconnect-attempts`).
+    pub reconnects: u64,
     /// Per-second counts.
     pub series: Vec<Sample>,
     /// One row per client, with `--per-client`.
@@ -170,6 +172,7 @@ const CSV_COLUMNS: &[&str] = &[
     "duplicates",
     "out_of_order",
     "errors",
+    "reconnects",
     "pub_rate",
     "recv_rate",
     "lat_min_us",
@@ -221,6 +224,7 @@ pub fn csv_row(r: &BenchResult) -> String {
         rc.duplicates.to_string(),
         rc.out_of_order.to_string(),
         r.error_count().to_string(),
+        r.reconnects.to_string(),
         format!("{:.1}", p.rate),
         format!("{:.1}", rc.rate),
         lat(|p| p.min_us),
@@ -406,6 +410,9 @@ pub fn human(r: &BenchResult) -> String {
             let _ = writeln!(o, "  failed: {reason}: {n}");
         }
     }
+    if r.reconnects > 0 {
+        let _ = writeln!(o, "reconnects: {}", r.reconnects);
+    }
     if r.errors.is_empty() {
         let _ = writeln!(o, "errors: none");
     } else {
@@ -565,6 +572,7 @@ pub(crate) mod tests {
                 rss_bytes: None,
             },
             errors: BTreeMap::from([("connection lost".to_string(), 1)]),
+            reconnects: 0,
             series: vec![
                 Sample {
                     t: 1.0,
@@ -650,7 +658,7 @@ note: at full speed, latency is mostly queueing
         assert_eq!(header.split(',').count(), row.split(',').count());
         assert_eq!(
             row,
-            "pubsub,2026-01-02T03:04:05.000+00:00,2.000,2.000,false,1,2,1,0,64,1000,1000,998,2,1,0,1,\
+            "pubsub,2026-01-02T03:04:05.000+00:00,2.000,2.000,false,1,2,1,0,64,1000,1000,998,2,1,0,1,0,\
              500.0,499.0,40,120,300,1500,2500,3000000,150.5,,,3,0,900,1000,\n"
         );
         assert_eq!(csv_field("a,b"), "\"a,b\"");

@@ -80,6 +80,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
         ack_latency: None,
         connect: ConnectFigures::default(),
         errors: BTreeMap::new(),
+        reconnects: 0,
         series: Vec::new(),
         clients: Vec::new(),
         assertions: Vec::new(),
@@ -482,6 +483,7 @@ async fn run_messages(
     }
     result.measured_s = measured.as_secs_f64();
     result.errors = errors;
+    result.reconnects = pub_out.iter().chain(&sub_out).map(|o| o.reconnects).sum();
     if plan.mode != BenchMode::Sub {
         if plan.rate > 0.0 {
             result.notes.push(

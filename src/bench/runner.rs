@@ -120,6 +120,8 @@ pub struct ClientOutcome {
     pub latency: Latency,
     pub seq: SeqTable,
     pub errors: BTreeMap<String, u64>,
+    /// Connections re-established after the broker dropped one.
+    pub reconnects: u64,
 }
 
 impl ClientOutcome {
@@ -150,6 +152,8 @@ pub struct Opened {
     pub client_id: String,
     pub session: Session,
     pub took: Duration,
+    /// For reconnecting.
+    pub opts: ConnectOptions,
 }
 
 /// Options for client `n` (over all roles) of role `role` and index `index`.
@@ -203,9 +207,10 @@ pub async fn open_clients(
                     shared.counters.connected.fetch_add(1, Ordering::Relaxed);
                     Ok(Opened {
                         index: i,
-                        client_id: opts.client_id,
+                        client_id: opts.client_id.clone(),
                         session,
                         took,
+                        opts,
                     })
                 }
                 Err(e) => {
@@ -274,6 +279,44 @@ pub async fn subscribe(session: &mut Session, filter: &str, qos: u8) -> anyhow::
     }
 }
 
+/// Reconnects after a lost connection, with the connection flags' attempts and doubling backoff
+/// (from 100 ms up to the maximum delay); `None` when the attempts run out or the run stops.
+async fn reconnect(
+    opts: &ConnectOptions,
+    shared: &Shared,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<Session> {
+    let mut delay = Duration::from_millis(100);
+    for _ in 0..opts.reconnect.attempts {
+        if shared.aborted() || *stop.borrow() {
+            return None;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stop.changed() => return None,
+        }
+        if let Ok(s) = Box::pin(connect(opts)).await {
+            return Some(s);
+        }
+        delay = (delay * 2).min(opts.reconnect.max_delay.max(Duration::from_millis(100)));
+    }
+    None
+}
+
+/// [`reconnect`], then subscribes again.
+async fn resubscribe(
+    opts: &ConnectOptions,
+    shared: &Shared,
+    stop: &mut watch::Receiver<bool>,
+    filter: &str,
+) -> Option<Session> {
+    let mut session = reconnect(opts, shared, stop).await?;
+    subscribe(&mut session, filter, shared.plan.qos)
+        .await
+        .ok()?;
+    Some(session)
+}
+
 /// Sends DISCONNECT and closes; errors no longer matter here.
 async fn close(session: &mut Session) {
     if session.writer.queue(&Outgoing::Disconnect).is_ok() {
@@ -304,6 +347,7 @@ pub async fn publisher(
         index,
         client_id,
         mut session,
+        opts,
         ..
     } = opened;
     let plan = &shared.plan;
@@ -494,47 +538,54 @@ pub async fn publisher(
             break;
         }
 
+        let mut lost = false;
         if session.writer.buffered() > 0 {
             // Read while writing so acknowledgements keep flowing and a dead broker is noticed.
             let Session { reader, writer, .. } = &mut session;
             tokio::select! {
-                r = writer.flush() => if r.is_err() {
-                    out.error("connection lost");
-                    break;
-                },
-                r = reader.fill() => match r {
-                    Ok(0) | Err(_) => {
-                        out.error("connection lost");
-                        break;
-                    }
-                    Ok(_) => {}
-                },
+                r = writer.flush() => lost = r.is_err(),
+                r = reader.fill() => lost = matches!(r, Ok(0) | Err(_)),
             }
-            continue;
+        } else {
+            // Nothing to send now: wait for acknowledgements, the next due time, the end or a
+            // stop.
+            let mut wake = session.keepalive.deadline(session.writer.last_write());
+            for t in [next_due, deadline, done_sending_at.map(|t| t + plan.drain)]
+                .into_iter()
+                .flatten()
+            {
+                wake = wake.min(t);
+            }
+            if sending_done && inflight_n == 0 {
+                break;
+            }
+            let Session { reader, .. } = &mut session;
+            tokio::select! {
+                r = reader.fill() => lost = matches!(r, Ok(0) | Err(_)),
+                _ = tokio::time::sleep_until(wake) => {}
+                _ = stop.changed() => {}
+            }
         }
-
-        // Nothing to send now: wait for acknowledgements, the next due time, the end or a stop.
-        let mut wake = session.keepalive.deadline(session.writer.last_write());
-        for t in [next_due, deadline, done_sending_at.map(|t| t + plan.drain)]
-            .into_iter()
-            .flatten()
-        {
-            wake = wake.min(t);
-        }
-        if sending_done && inflight_n == 0 {
-            break;
-        }
-        let Session { reader, .. } = &mut session;
-        tokio::select! {
-            r = reader.fill() => match r {
-                Ok(0) | Err(_) => {
+        if lost {
+            match reconnect(&opts, &shared, &mut stop).await {
+                Some(s) => {
+                    session = s;
+                    session.reader.set_quickack(qos > 0);
+                    out.reconnects += 1;
+                    // A clean session forgets what was in flight: those were never acknowledged.
+                    if inflight_n > 0 {
+                        *out.errors
+                            .entry("not acknowledged (connection lost)".into())
+                            .or_insert(0) += inflight_n as u64;
+                        inflight.iter_mut().for_each(|slot| *slot = None);
+                        inflight_n = 0;
+                    }
+                }
+                None => {
                     out.error("connection lost");
                     break;
                 }
-                Ok(_) => {}
-            },
-            _ = tokio::time::sleep_until(wake) => {}
-            _ = stop.changed() => {}
+            }
         }
     }
     if !shared.aborted() {
@@ -554,10 +605,12 @@ pub async fn subscriber(
         index,
         client_id,
         mut session,
+        opts,
         ..
     } = opened;
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Sub, index, client_id);
+    let filter = plan.filter_for(index);
     let own_limit = if plan.mode == BenchMode::Sub {
         plan.messages
     } else {
@@ -570,18 +623,26 @@ pub async fn subscriber(
         }
         let wake = session.keepalive.deadline(session.writer.last_write());
         {
+            let mut lost = false;
             let Session { reader, .. } = &mut session;
             tokio::select! {
                 biased;
                 _ = stop.changed() => break,
-                r = reader.fill() => match r {
-                    Ok(0) | Err(_) => {
+                r = reader.fill() => lost = matches!(r, Ok(0) | Err(_)),
+                _ = tokio::time::sleep_until(wake) => {}
+            }
+            if lost {
+                match resubscribe(&opts, &shared, &mut stop, &filter).await {
+                    Some(s) => {
+                        session = s;
+                        out.reconnects += 1;
+                        continue;
+                    }
+                    None => {
                         out.error("connection lost");
                         break;
                     }
-                    Ok(_) => {}
-                },
-                _ = tokio::time::sleep_until(wake) => {}
+                }
             }
         }
         let mut received_now = 0u64;
@@ -653,8 +714,17 @@ pub async fn subscriber(
             break;
         }
         if session.writer.buffered() > 0 && session.writer.flush().await.is_err() {
-            out.error("connection lost");
-            break;
+            match resubscribe(&opts, &shared, &mut stop, &filter).await {
+                Some(s) => {
+                    session = s;
+                    out.reconnects += 1;
+                    continue;
+                }
+                None => {
+                    out.error("connection lost");
+                    break;
+                }
+            }
         }
         if own_limit.is_some_and(|l| out.received >= l) {
             break;

@@ -26,6 +26,8 @@ pub struct Snapshot {
     pub failed: u64,
     /// Messages (or connections) per second over the last interval.
     pub rate: f64,
+    /// Acknowledgements only exist at QoS 1/2.
+    pub show_acked: bool,
 }
 
 /// The text of one progress update (pure, for the bar and the plain lines).
@@ -39,11 +41,15 @@ pub fn line(mode: &str, s: &Snapshot) -> String {
             s.rate
         )
     } else {
+        let acked = if s.show_acked {
+            format!("  acked {}", s.acked)
+        } else {
+            String::new()
+        };
         format!(
-            "{:>6.1}s  sent {}  acked {}  received {}  {:.0} msgs/s",
+            "{:>6.1}s  sent {}{acked}  received {}  {:.0} msgs/s",
             s.elapsed.as_secs_f64(),
             s.sent,
-            s.acked,
             s.received,
             s.rate
         )
@@ -107,6 +113,7 @@ mod tests {
             acked: 9,
             received: 8,
             rate: 1234.4,
+            show_acked: true,
             ..Default::default()
         };
         assert_eq!(
@@ -114,5 +121,10 @@ mod tests {
             "   2.5s  sent 10  acked 9  received 8  1234 msgs/s"
         );
         assert!(line("conn", &s).contains("connected 0"));
+        let qos0 = Snapshot {
+            show_acked: false,
+            ..s
+        };
+        assert!(!line("pub", &qos0).contains("acked"));
     }
 }

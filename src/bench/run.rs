@@ -185,6 +185,7 @@ fn spawn_sampler(
                     connected,
                     failed,
                     rate: r,
+                    show_acked: shared.plan.qos > 0,
                 },
             );
             if finished {

@@ -84,6 +84,33 @@ fn counts_add_up_at_qos_1_and_2() {
 }
 
 #[test]
+fn connection_flags_apply_tls_and_mqtt5() {
+    let broker = Broker::builder().tls(true).start();
+    let out = common::mqtk_std()
+        .args([
+            "bench",
+            "-h",
+            "localhost",
+            "-p",
+            &broker.tls_port().to_string(),
+        ])
+        .arg("--cafile")
+        .arg(broker.ca_file())
+        .args(["-V", "5", "-q", "1", "-n", "200", "--json", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{out:?}");
+    let r = json_of(&out);
+    assert_eq!(r.settings.protocol, "5");
+    assert!(
+        r.settings.broker.starts_with("mqtts://"),
+        "{}",
+        r.settings.broker
+    );
+    assert_eq!(r.receive.unwrap().received, 200);
+}
+
+#[test]
 fn qos0_drops_are_counted_exactly() {
     // A tiny queue and a slow subscriber make mosquitto drop QoS 0 messages.
     let broker = Broker::builder()
@@ -91,11 +118,11 @@ fn qos0_drops_are_counted_exactly() {
         .start();
     let out = run(mqtk(&broker).args([
         "-n",
-        "4000",
+        "8000",
         "--size",
         "2000",
         "--sub-rate",
-        "8000",
+        "16000",
         "--drain",
         "1s",
         "--json",
@@ -104,7 +131,7 @@ fn qos0_drops_are_counted_exactly() {
     let r = json_of(&out);
     let sent = r.publish.unwrap().sent;
     let rc = r.receive.unwrap();
-    assert_eq!(sent, 4000);
+    assert_eq!(sent, 8000);
     assert!(rc.lost > 0, "expected drops: {rc:?}");
     assert_eq!(rc.duplicates, 0);
     assert_eq!(rc.lost, sent - rc.received);

@@ -572,6 +572,12 @@ async fn run_conn(
     rss = rss.max(runner::resident_bytes());
     let _ = stop_tx.send(true);
     let handles = spawner.await.unwrap_or_default();
+    if shared.aborted() {
+        // Interrupted: handshakes still in progress are not waited for.
+        for h in &handles {
+            h.abort();
+        }
+    }
     let mut lost = 0u64;
     for h in handles {
         if let Ok(held) = h.await

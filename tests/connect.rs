@@ -560,8 +560,7 @@ fn last_will_is_delivered_when_mqtk_is_killed() {
             let since = broker.log_len();
             let victim = if sub_cmd == "sub" {
                 cmd.args(["-t", "will/never"]);
-                let victim = spawn_subscriber(&broker, &mut cmd, &id, "will/never");
-                victim
+                spawn_subscriber(&broker, &mut cmd, &id, "will/never")
             } else {
                 cmd.args(["-t", "will/data", "-l"]);
                 let victim = Background::spawn_with_stdin(&mut cmd);

@@ -133,7 +133,9 @@ struct Receiver {
 
 async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
-    let mut session = connect(&opts).await?;
+    let mut session = signals
+        .or_interrupt(connect(&opts), || "not connected".into())
+        .await?;
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     plan.queue_requests(&mut session, &opts)?;
     let mut rx = Receiver {
@@ -194,7 +196,12 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             }
             Some(Stop::Lost(why)) => {
                 rx.flush_stdout()?;
-                session = reconnector.reconnect(&opts, &why).await?;
+                let printed = rx.printed;
+                session = signals
+                    .or_interrupt(reconnector.reconnect(&opts, &why), || {
+                        format!("{printed} message(s) received (while reconnecting)")
+                    })
+                    .await?;
                 if !session.info.session_present {
                     // The broker forgot us: subscriptions and QoS 2 state went with the session.
                     rx.awaiting_release.clear();

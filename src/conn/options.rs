@@ -99,6 +99,11 @@ impl ConnectOptions {
     /// connection to know: a password over plain text, `--insecure`.
     pub fn from_args(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
         let opts = Self::build(args)?;
+        // TLS files are read when connecting; reading them now as well makes a missing or
+        // malformed one a usage error (exit 2) even when the broker is unreachable.
+        if let Some(tls) = &opts.tls {
+            super::tls::client_config(tls)?;
+        }
         if !opts.quiet {
             for w in opts.warnings() {
                 eprintln!("mqtk: warning: {w}");

@@ -108,7 +108,7 @@ pub enum CodecError {
     TooLarge { size: usize, max: usize },
 }
 
-fn qos3(q: u8) -> m3::QoS {
+pub(crate) fn qos3(q: u8) -> m3::QoS {
     match q {
         0 => m3::QoS::AtMostOnce,
         1 => m3::QoS::AtLeastOnce,
@@ -116,7 +116,7 @@ fn qos3(q: u8) -> m3::QoS {
     }
 }
 
-fn qos5(q: u8) -> m5::QoS {
+pub(crate) fn qos5(q: u8) -> m5::QoS {
     match q {
         0 => m5::QoS::AtMostOnce,
         1 => m5::QoS::AtLeastOnce,
@@ -247,9 +247,16 @@ pub fn decode(
 ) -> Result<Option<Incoming>, CodecError> {
     if protocol.is_v5() {
         let max32 = u32::try_from(max).unwrap_or(u32::MAX);
+        let ack = AckHead::peek(buf);
         match v5::Packet::read(buf, Some(max32)) {
             Ok(p) => Ok(Some(from5(p)?)),
             Err(m5::Error::InsufficientBytes(_)) => Ok(None),
+            // mosquitto answers an oversize PUBLISH with PUBACK/PUBREC reason 149 (packet too
+            // large), which the specification does not list for those packets, so the codec
+            // rejects it. It is a refusal of that one message, not a broken connection.
+            Err(m5::Error::InvalidConnectReturnCode(_)) if ack.is_some() => {
+                Ok(ack.map(AckHead::into_incoming))
+            }
             Err(m5::Error::PayloadSizeLimitExceeded { pkt_size, max }) => {
                 Err(CodecError::TooLarge {
                     size: pkt_size,
@@ -266,6 +273,48 @@ pub fn decode(
                 Err(CodecError::TooLarge { size, max })
             }
             Err(e) => Err(CodecError::Malformed(format!("{e:?}"))),
+        }
+    }
+}
+
+/// The first bytes of a PUBACK/PUBREC, kept aside before decoding (the codec consumes the
+/// frame even when it rejects it).
+#[derive(Clone, Copy)]
+struct AckHead {
+    rec: bool,
+    pkid: u16,
+    reason: u8,
+}
+
+impl AckHead {
+    fn peek(buf: &[u8]) -> Option<AckHead> {
+        // Fixed header, one-byte remaining length (an ack with a reason string could be longer,
+        // but then it is not the case handled here), packet id, reason code.
+        match buf {
+            [first @ (0x40 | 0x50), len, hi, lo, reason, ..] if *len >= 3 && *len < 0x80 => {
+                Some(AckHead {
+                    rec: *first == 0x50,
+                    pkid: u16::from_be_bytes([*hi, *lo]),
+                    reason: *reason,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn into_incoming(self) -> Incoming {
+        if self.rec {
+            Incoming::PubRec {
+                pkid: self.pkid,
+                reason: self.reason,
+                reason_string: None,
+            }
+        } else {
+            Incoming::PubAck {
+                pkid: self.pkid,
+                reason: self.reason,
+                reason_string: None,
+            }
         }
     }
 }
@@ -428,6 +477,32 @@ fn suback_code(c: v5::SubscribeReasonCode) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mosquitto_packet_too_large_puback_is_a_refusal() {
+        // PUBACK, remaining length 3, packet id 1, reason 0x95; then the same as PUBREC.
+        let mut buf =
+            BytesMut::from(&[0x40, 0x03, 0x00, 0x01, 0x95, 0x50, 0x03, 0x00, 0x02, 0x95][..]);
+        let p = decode(ProtocolVersion::V5, &mut buf, PROTOCOL_MAX_PACKET).unwrap();
+        assert_eq!(
+            p,
+            Some(Incoming::PubAck {
+                pkid: 1,
+                reason: 0x95,
+                reason_string: None
+            })
+        );
+        let p = decode(ProtocolVersion::V5, &mut buf, PROTOCOL_MAX_PACKET).unwrap();
+        assert!(matches!(
+            p,
+            Some(Incoming::PubRec {
+                pkid: 2,
+                reason: 0x95,
+                ..
+            })
+        ));
+        assert!(buf.is_empty());
+    }
 
     fn roundtrip_publish(protocol: ProtocolVersion) {
         let mut buf = BytesMut::new();

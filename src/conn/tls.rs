@@ -205,7 +205,11 @@ pub fn describe_error(err: &std::io::Error, host: &str) -> String {
         )) => format!(
             "the broker's certificate is not valid for '{}' (it names: {})",
             expected.to_str(),
-            presented.join(", ")
+            presented
+                .iter()
+                .map(|n| plain_name(n))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Some(rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName)) => {
             format!("the broker's certificate is not valid for '{host}'")
@@ -215,5 +219,31 @@ pub fn describe_error(err: &std::io::Error, host: &str) -> String {
         }
         Some(e) => e.to_string(),
         None => io_reason(err),
+    }
+}
+
+/// webpki lists the certificate's names in their Debug form (`DnsName("x")`,
+/// `IpAddress(127.0.0.1)`); users want just the name.
+fn plain_name(debug: &str) -> &str {
+    debug
+        .strip_prefix("DnsName(\"")
+        .and_then(|n| n.strip_suffix("\")"))
+        .or_else(|| {
+            debug
+                .strip_prefix("IpAddress(")
+                .and_then(|n| n.strip_suffix(')'))
+        })
+        .unwrap_or(debug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_names_are_shown_plain() {
+        assert_eq!(plain_name("DnsName(\"broker.example\")"), "broker.example");
+        assert_eq!(plain_name("IpAddress(127.0.0.1)"), "127.0.0.1");
+        assert_eq!(plain_name("DirectoryName"), "DirectoryName");
     }
 }

@@ -172,7 +172,11 @@ fn check(row: &Row) -> Option<String> {
     match other.as_slice() {
         [line] if line.starts_with("mqtk: error: ") => {
             let line = line.to_lowercase();
-            if !row.needle.split('|').any(|n| line.contains(&n.to_lowercase())) {
+            if !row
+                .needle
+                .split('|')
+                .any(|n| line.contains(&n.to_lowercase()))
+            {
                 problems.push(format!("error line lacks `{}`", row.needle));
             }
         }

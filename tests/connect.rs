@@ -635,6 +635,21 @@ fn keepalive_bind_address_and_client_id_reach_the_broker() {
             assert!(line.contains(&format!("({p}, c1, k{k})")), "{line}");
         }
     }
+    // The other spellings of -V, and MQTT 3.1 (mosquitto logs it as p1).
+    for (v, p) in [("31", "p1"), ("mqttv311", "p4"), ("mqttv5", "p5")] {
+        let id = format!("spell-{v}");
+        let since = broker.log_len();
+        let out = run(mqtk("pub", v)
+            .args(broker.args())
+            .args(["-i", &id, "-t", "x", "-m", "x"]));
+        assert_ok(&out, &format!("-V {v}"));
+        let log = broker.log_since(since);
+        assert!(
+            log.lines()
+                .any(|l| l.contains(&format!(" as {id} (")) && l.contains(&format!("({p}, "))),
+            "-V {v}: {log}"
+        );
+    }
     // -I: a prefix plus the process id.
     let since = broker.log_len();
     assert_ok(

@@ -636,7 +636,7 @@ fn keepalive_bind_address_and_client_id_reach_the_broker() {
         }
     }
     // The other spellings of -V, and MQTT 3.1 (mosquitto logs it as p1).
-    for (v, p) in [("31", "p1"), ("mqttv311", "p4"), ("mqttv5", "p5")] {
+    for (v, p) in [("31", "p1"), ("mqttv311", "p2"), ("mqttv5", "p5")] {
         let id = format!("spell-{v}");
         let since = broker.log_len();
         let out = run(mqtk("pub", v)

@@ -40,7 +40,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s I -l id-prefix -d 'Cli
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s u -l username -d 'User name' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
@@ -86,7 +86,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s I -l id-prefix -d 'Cli
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s u -l username -d 'User name' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r

@@ -126,7 +126,7 @@ pub struct ConnectArgs {
     #[arg(long = "pw-file", value_name = "FILE", conflicts_with = "password")]
     pub pw_file: Option<PathBuf>,
 
-    /// Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)
+    /// Keepalive interval in seconds (0 disables it)
     #[arg(short = 'k', long, default_value_t = 60, value_name = "SECONDS")]
     pub keepalive: u16,
 

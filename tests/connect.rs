@@ -560,8 +560,7 @@ fn last_will_is_delivered_when_mqtk_is_killed() {
             let since = broker.log_len();
             let victim = if sub_cmd == "sub" {
                 cmd.args(["-t", "will/never"]);
-                let victim = spawn_subscriber(&broker, &mut cmd, &id, "will/never");
-                victim
+                spawn_subscriber(&broker, &mut cmd, &id, "will/never")
             } else {
                 cmd.args(["-t", "will/data", "-l"]);
                 let victim = Background::spawn_with_stdin(&mut cmd);
@@ -635,6 +634,21 @@ fn keepalive_bind_address_and_client_id_reach_the_broker() {
             assert!(line.contains("from 127.0.0.1:"), "{line}");
             assert!(line.contains(&format!("({p}, c1, k{k})")), "{line}");
         }
+    }
+    // The other spellings of -V, and MQTT 3.1 (mosquitto logs it as p1).
+    for (v, p) in [("31", "p1"), ("mqttv311", "p2"), ("mqttv5", "p5")] {
+        let id = format!("spell-{v}");
+        let since = broker.log_len();
+        let out = run(mqtk("pub", v)
+            .args(broker.args())
+            .args(["-i", &id, "-t", "x", "-m", "x"]));
+        assert_ok(&out, &format!("-V {v}"));
+        let log = broker.log_since(since);
+        assert!(
+            log.lines()
+                .any(|l| l.contains(&format!(" as {id} (")) && l.contains(&format!("({p}, "))),
+            "-V {v}: {log}"
+        );
     }
     // -I: a prefix plus the process id.
     let since = broker.log_len();

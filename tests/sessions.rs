@@ -353,3 +353,84 @@ fn qos2_redelivery_with_dup_is_printed_once() {
         assert!(stderr.contains("reconnect"), "{stderr}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Lost connections
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn running_subscriber_resubscribes_after_the_broker_forgot_it() {
+    // No persistence: the restarted broker has no session, so mqtk must notice
+    // (session present = 0) and subscribe again by itself.
+    let mut broker = Broker::start();
+    for v in VERSIONS {
+        let id = format!("resub-{v}");
+        let topic = format!("resub/{v}");
+        let sub = spawn_subscriber(
+            &broker,
+            mqtk("sub", &broker, v).args(["-i", &id, "-q", "1", "-t", &topic, "-C", "2"]),
+            &id,
+            &topic,
+        );
+        publish_numbers(&broker, v, &topic, "1", 1);
+        assert!(sub.wait_for_lines(1, WAIT), "first message not printed");
+        let since = broker.log_len();
+        broker.restart();
+        assert!(
+            broker.wait_subscribed(since, &id, &topic, WAIT),
+            "-V {v}: mqtk did not subscribe again after the restart: {}\nmqtk said: {}",
+            broker.log_tail(10),
+            text(&sub.stderr_so_far())
+        );
+        let out = run(mqtk("pub", &broker, v).args(["-q", "1", "-t", &topic, "-m", "2"]));
+        assert_ok(&out, "pub after restart");
+        let got = sub.wait(WAIT);
+        assert_ok(&got, "mqtk sub across a restart");
+        assert_eq!(text(&got.stdout), "1\n2\n", "-V {v}");
+        let stderr = text(&got.stderr);
+        assert!(
+            stderr.lines().all(|l| l.starts_with("mqtk: warning: "))
+                && stderr.contains("reconnect"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn publisher_reports_unacknowledged_messages_when_the_broker_dies() {
+    for v in VERSIONS {
+        let mut broker = Broker::start();
+        let mut publisher = Background::spawn_with_stdin(mqtk("pub", &broker, v).args([
+            "-q",
+            "1",
+            "-t",
+            "dies",
+            "-l",
+            "--reconnect-attempts",
+            "0",
+        ]));
+        publisher.stdin().write_all(b"acked\n").expect("stdin");
+        // Wait until the first message is through, then freeze the broker so the next ones are
+        // never acknowledged, and kill it.
+        assert!(
+            common::poll_until(WAIT, || broker.log().contains("New client connected")),
+            "mqtk pub did not connect"
+        );
+        thread::sleep(Duration::from_millis(300));
+        broker.pause();
+        publisher
+            .stdin()
+            .write_all(b"lost 1\nlost 2\n")
+            .expect("stdin");
+        thread::sleep(Duration::from_millis(300));
+        drop(broker);
+        let out = publisher.wait(WAIT);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(6), "-V {v}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.starts_with("mqtk: error: ") && stderr.contains("2 message(s) not acknowledged"),
+            "-V {v}: {stderr}"
+        );
+    }
+}

@@ -506,3 +506,66 @@ fn format_specifiers_match_mosquitto_sub() {
         }
     }
 }
+
+#[test]
+fn colour_only_when_asked_and_never_in_json() {
+    let broker = Broker::start();
+    let payloads: [&[u8]; 1] = [b"hi"];
+    let esc = |out: &Output| out.stdout.contains(&0x1b);
+    // A pipe is not a terminal: no colour by default, with or without NO_COLOR.
+    let out = receive(&broker, "311", "c-auto", "col", &["-v"], &payloads);
+    assert!(!esc(&out), "{}", text(&out.stdout));
+    let out = receive(
+        &broker,
+        "311",
+        "c-always",
+        "col",
+        &["-v", "--color", "always"],
+        &payloads,
+    );
+    assert!(esc(&out), "--color always printed no escape codes");
+    // Without the escape codes it is still `topic payload`.
+    let plain: Vec<u8> = strip_ansi(&out.stdout);
+    assert_eq!(text(&plain), "col hi\n");
+    let out = receive(
+        &broker,
+        "311",
+        "c-never",
+        "col",
+        &["-v", "--color", "never"],
+        &payloads,
+    );
+    assert_eq!(text(&out.stdout), "col hi\n");
+    let out = receive(
+        &broker,
+        "311",
+        "c-json",
+        "col",
+        &["--json", "--color", "always"],
+        &payloads,
+    );
+    assert!(
+        !esc(&out),
+        "--json must never be coloured: {}",
+        text(&out.stdout)
+    );
+}
+
+/// Removes `ESC [ ... m` sequences.
+fn strip_ansi(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
+            i += 2;
+            while i < bytes.len() && bytes[i] != b'm' {
+                i += 1;
+            }
+            i += 1;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}

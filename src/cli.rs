@@ -9,11 +9,14 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod values;
 
-pub use values::{Property, ProtocolVersion, QosLevel};
+pub use bench::BenchArgs;
+
+pub use values::{ProtocolVersion, QosLevel};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -63,9 +66,12 @@ pub enum Command {
     /// Subscribe to topics and print messages (flags as mosquitto_sub)
     #[command(name = "sub", disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
     Sub(SubArgs),
+    /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
+    #[command(disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
+    Bench(BenchArgs),
     /// Run an MQTT broker in this process (for demos, tests and CI jobs)
     #[cfg(feature = "broker")]
-    #[command(disable_help_flag = true, after_long_help = broker::BROKER_AFTER_HELP)]
+    #[command(disable_help_flag = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Broker(broker::BrokerArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
@@ -126,7 +132,7 @@ pub struct ConnectArgs {
     #[arg(long = "pw-file", value_name = "FILE", conflicts_with = "password")]
     pub pw_file: Option<PathBuf>,
 
-    /// Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)
+    /// Keepalive interval in seconds (0 disables it)
     #[arg(short = 'k', long, default_value_t = 60, value_name = "SECONDS")]
     pub keepalive: u16,
 
@@ -147,9 +153,9 @@ pub struct ConnectArgs {
     )]
     pub protocol: ProtocolVersion,
 
-    /// MQTT 5 property: -D COMMAND NAME VALUE (commands: connect, publish, subscribe, unsubscribe,
-    /// will; names as mosquitto's, e.g. user-property KEY=VALUE... see the man page)
-    #[arg(short = 'D', long = "property", num_args = 3, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
+    /// MQTT 5 property, as mosquitto's: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY
+    /// VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect
+    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
     pub property: Vec<String>,
 
     /// Give up connecting after this long (e.g. 10, 5s, 500ms)
@@ -347,7 +353,7 @@ pub struct SubArgs {
     #[arg(short = 'C', long, value_parser = clap::value_parser!(u64).range(1..), value_name = "COUNT", help_heading = "Subscription")]
     pub count: Option<u64>,
 
-    /// Exit with code 27 if no message arrived for SECONDS (mosquitto: the whole run)
+    /// Stop after this long (counted from connecting) and exit with code 27, as mosquitto_sub
     #[arg(short = 'W', long, value_parser = values::parse_duration, value_name = "SECONDS", help_heading = "Subscription")]
     pub timeout: Option<Duration>,
 

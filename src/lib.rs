@@ -1,6 +1,7 @@
 //! mqtk: a command-line MQTT toolkit. The library holds everything so that tests, fuzz targets and
 //! benches can call it; `main.rs` only hands over to [`cmd::main`].
 
+pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod cli;
@@ -10,3 +11,5 @@ pub mod error;
 pub mod format;
 pub mod message;
 pub mod output;
+pub mod signals;
+pub mod trace;

@@ -1,1 +1,45 @@
 //! Where output goes: colour decisions (terminal, `--color`, `NO_COLOR`).
+
+use std::ffi::OsStr;
+
+use crate::cli::ColorChoice;
+
+/// Whether to colour a stream: `always` and `never` are obeyed as given; `auto` colours only a
+/// terminal, and not when `NO_COLOR` is set to a non-empty value (<https://no-color.org>).
+pub fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
+    decide(
+        choice,
+        stream_is_terminal,
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+/// Whether standard output is a terminal (the usual `stream_is_terminal` for [`use_color`]).
+pub fn stdout_is_terminal() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
+fn decide(choice: ColorChoice, stream_is_terminal: bool, no_color: Option<&OsStr>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => stream_is_terminal && no_color.is_none_or(OsStr::is_empty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices() {
+        let set = Some(OsStr::new("1"));
+        let empty = Some(OsStr::new(""));
+        assert!(decide(ColorChoice::Always, false, set));
+        assert!(!decide(ColorChoice::Never, true, None));
+        assert!(decide(ColorChoice::Auto, true, None));
+        assert!(decide(ColorChoice::Auto, true, empty));
+        assert!(!decide(ColorChoice::Auto, true, set));
+        assert!(!decide(ColorChoice::Auto, false, None));
+    }
+}

@@ -8,17 +8,21 @@ use clap::Args;
 
 use super::values;
 
-pub const BROKER_AFTER_HELP: &str = "\
-On start, one line per listener goes to stdout, e.g. `listening on mqtt://127.0.0.1:41883`, so a
-script can read the port it got with -p 0. SIGINT and SIGTERM stop the broker cleanly (exit 0).
+/// `mqtk broker --help` and the man page's DESCRIPTION. (The exit-code table after it is the
+/// shared one, so the man page generator treats every command alike.)
+pub const BROKER_LONG_ABOUT: &str = "\
+Run an MQTT broker in this process (MQTT 3.1.1 and 5, QoS 0/1/2, retained messages, persistent \
+sessions, $SYS statistics), for demos, tests and CI jobs. It listens on 127.0.0.1 unless told \
+otherwise and keeps everything in memory.
 
-Password file: one USER:SECRET per line; SECRET is a mosquitto_passwd hash ($7$ or $6$), an
-Argon2 PHC string, or the password in plain text. Lines starting with # are comments.
+On start, one line per listener goes to stdout, e.g. `listening on mqtt://127.0.0.1:41883`, so a \
+script can read the port it got with -p 0.
 
-Exit codes:
-  0    stopped by SIGINT or SIGTERM
-  1    runtime error (e.g. port in use)
-  2    bad usage or bad input (e.g. unreadable password, certificate or key file)";
+Password file (--passwords): one USER:SECRET per line; SECRET is a mosquitto_passwd hash ($7$ or \
+$6$), an Argon2 PHC string, or the password in plain text. Lines starting with # are comments.
+
+Exit status: SIGINT and SIGTERM are a normal shutdown here and exit 0 (not 130/143); a port in \
+use exits 1; bad flags or unreadable or malformed password, certificate or key files exit 2.";
 
 /// `mqtk broker`.
 #[derive(Args, Debug, Clone)]

@@ -84,28 +84,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
-/// One `-D COMMAND NAME VALUE` triple, not yet checked against the property tables.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Property {
-    pub command: String,
-    pub name: String,
-    pub value: String,
-}
-
-impl Property {
-    /// Groups the flat values clap collects for `-D` (three per use) into triples.
-    pub fn from_flat(values: &[String]) -> Vec<Property> {
-        values
-            .chunks_exact(3)
-            .map(|c| Property {
-                command: c[0].clone(),
-                name: c[1].clone(),
-                value: c[2].clone(),
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

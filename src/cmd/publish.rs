@@ -1,7 +1,490 @@
-//! `mqtk pub`: publishes messages and waits until every QoS 1/2 message is acknowledged.
+//! `mqtk pub`: publishes messages and exits only when every QoS 1/2 message is acknowledged. The
+//! exit code says whether all were; a lost connection is re-established (per the reconnect
+//! policy) and every unacknowledged message re-sent from mqtk's own copy.
+
+use std::collections::VecDeque;
+use std::io::Read;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use tokio::sync::mpsc;
+use tokio::time::{Instant, sleep_until};
 
 use crate::cli::PubArgs;
+use crate::conn::inflight::{AckOutcome, Inflight};
+use crate::conn::options::io_reason;
+use crate::conn::reconnect::Reconnector;
+use crate::conn::{
+    ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, connect, reason,
+    topic,
+};
+use crate::error::{delivery, usage};
+use crate::message::PublishProperties;
+use crate::signals::{Signals, interrupted};
 
-pub fn run(_args: PubArgs) -> anyhow::Result<()> {
-    anyhow::bail!("pub: not implemented yet")
+/// Stop taking new messages while this much is waiting to be written.
+const WRITE_HIGH_WATER: usize = 64 * 1024;
+
+pub fn run(args: PubArgs) -> anyhow::Result<()> {
+    let opts = ConnectOptions::from_args(&args.connect)?;
+    let topic = args
+        .topic
+        .clone()
+        .or_else(|| opts.url_topic.clone())
+        .ok_or_else(|| usage("no topic given: add -t TOPIC (or put the topic in the -L URL)"))?;
+    topic::validate_topic(&topic).map_err(usage)?;
+    let plan = Plan {
+        topic,
+        qos: args.qos.0,
+        retain: args.retain,
+        max_inflight: args.max_inflight,
+        properties: opts.properties.publish.clone(),
+    };
+    let source = Source::from_args(&args)?;
+    super::runtime()?.block_on(publish(opts, plan, source))
+}
+
+/// What every message of this run shares.
+struct Plan {
+    topic: String,
+    qos: u8,
+    retain: bool,
+    max_inflight: u16,
+    properties: Option<PublishProperties>,
+}
+
+impl Plan {
+    fn message(&self, payload: Bytes) -> OutPublish {
+        OutPublish {
+            topic: self.topic.clone(),
+            payload,
+            qos: self.qos,
+            retain: self.retain,
+            dup: false,
+            pkid: 0,
+            properties: self.properties.clone(),
+        }
+    }
+}
+
+/// Where payloads come from.
+enum Source {
+    /// `-m`, `-f`, `-s`, `-n`, sent `remaining` times, `delay` apart (from the previous
+    /// message's delivery, as mosquitto_pub's --repeat-delay).
+    Fixed {
+        payload: Bytes,
+        remaining: u64,
+        delay: Option<Duration>,
+        /// When the next message may go; `None` while the previous one is being delivered.
+        ready_at: Option<Instant>,
+    },
+    /// `-l`: lines streamed from standard input by a reader thread.
+    Lines {
+        rx: mpsc::Receiver<Result<Vec<Bytes>, String>>,
+        batch: VecDeque<Bytes>,
+        done: bool,
+    },
+}
+
+enum Next {
+    Message(Bytes),
+    NotYet,
+    Exhausted,
+}
+
+impl Source {
+    fn from_args(args: &PubArgs) -> anyhow::Result<Source> {
+        let p = &args.payload;
+        let payload = if let Some(m) = &p.message {
+            Bytes::from(m.clone().into_bytes())
+        } else if let Some(path) = &p.file {
+            if path.is_dir() {
+                return Err(usage(format!(
+                    "-f {}: is a directory, not a file",
+                    path.display()
+                )));
+            }
+            let data = std::fs::read(path)
+                .map_err(|e| usage(format!("-f {}: {}", path.display(), io_reason(&e))))?;
+            Bytes::from(data)
+        } else if p.stdin_file {
+            let mut data = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut data)
+                .map_err(|e| anyhow::anyhow!("reading standard input: {}", io_reason(&e)))?;
+            Bytes::from(data)
+        } else if p.stdin_line {
+            if args.repeat > 1 {
+                return Err(usage("--repeat cannot be used with -l"));
+            }
+            return Ok(Source::Lines {
+                rx: spawn_line_reader(),
+                batch: VecDeque::new(),
+                done: false,
+            });
+        } else {
+            Bytes::new()
+        };
+        Ok(Source::Fixed {
+            payload,
+            remaining: args.repeat,
+            delay: args.repeat_delay,
+            ready_at: Some(Instant::now()),
+        })
+    }
+
+    fn try_next(&mut self) -> anyhow::Result<Next> {
+        match self {
+            Source::Fixed {
+                payload,
+                remaining,
+                delay,
+                ready_at,
+            } => {
+                if *remaining == 0 {
+                    return Ok(Next::Exhausted);
+                }
+                match ready_at {
+                    Some(t) if *t <= Instant::now() => {
+                        *remaining -= 1;
+                        if delay.is_some() {
+                            *ready_at = None;
+                        }
+                        Ok(Next::Message(payload.clone()))
+                    }
+                    _ => Ok(Next::NotYet),
+                }
+            }
+            Source::Lines { rx, batch, done } => loop {
+                if let Some(line) = batch.pop_front() {
+                    return Ok(Next::Message(line));
+                }
+                if *done {
+                    return Ok(Next::Exhausted);
+                }
+                match rx.try_recv() {
+                    Ok(Ok(lines)) => batch.extend(lines),
+                    Ok(Err(e)) => anyhow::bail!("reading standard input: {e}"),
+                    Err(mpsc::error::TryRecvError::Empty) => return Ok(Next::NotYet),
+                    Err(mpsc::error::TryRecvError::Disconnected) => *done = true,
+                }
+            },
+        }
+    }
+
+    /// Waits until [`try_next`](Self::try_next) may have something new. Cancel-safe.
+    async fn wait(&mut self) -> anyhow::Result<()> {
+        match self {
+            Source::Fixed { ready_at, .. } => match ready_at {
+                Some(t) => {
+                    sleep_until(*t).await;
+                    Ok(())
+                }
+                None => std::future::pending().await,
+            },
+            Source::Lines { rx, batch, done } => {
+                match rx.recv().await {
+                    Some(Ok(lines)) => batch.extend(lines),
+                    Some(Err(e)) => anyhow::bail!("reading standard input: {e}"),
+                    None => *done = true,
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Called whenever nothing is in flight: starts the --repeat-delay clock.
+    fn previous_delivered(&mut self) {
+        if let Source::Fixed {
+            delay: Some(d),
+            ready_at,
+            ..
+        } = self
+            && ready_at.is_none()
+        {
+            *ready_at = Some(Instant::now() + *d);
+        }
+    }
+}
+
+/// Reads standard input on a thread of its own, in large chunks, and hands over batches of lines
+/// (each a slice of the chunk, without its newline). The bounded channel keeps memory bounded
+/// however long the input is; a batch goes out as soon as the data read so far is used up, so
+/// interactive input is sent line by line.
+fn spawn_line_reader() -> mpsc::Receiver<Result<Vec<Bytes>, String>> {
+    let (tx, rx) = mpsc::channel(16);
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = BytesMut::with_capacity(64 * 1024);
+        loop {
+            let mut lines = Vec::new();
+            while let Some(pos) = buf.iter().position(|&b| b == b'\n') {
+                let mut line = buf.split_to(pos + 1);
+                line.truncate(pos);
+                lines.push(line.freeze());
+            }
+            if !lines.is_empty() && tx.blocking_send(Ok(lines)).is_err() {
+                return;
+            }
+            let start = buf.len();
+            buf.resize(start + 64 * 1024, 0);
+            let n = loop {
+                match stdin.read(&mut buf[start..]) {
+                    Ok(n) => break n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = tx.blocking_send(Err(io_reason(&e)));
+                        return;
+                    }
+                }
+            };
+            buf.truncate(start + n);
+            if n == 0 {
+                // A last line without a newline is still a message.
+                if !buf.is_empty() {
+                    let _ = tx.blocking_send(Ok(vec![buf.split().freeze()]));
+                }
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Counts for the final verdict.
+#[derive(Default)]
+struct Tally {
+    refused: u64,
+    first_refusal: Option<String>,
+}
+
+async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow::Result<()> {
+    let mut signals = Signals::new()?;
+    let mut session = signals
+        .or_interrupt(connect(&opts), || "not connected; nothing sent".into())
+        .await?;
+    session.reader.set_quickack(plan.qos > 0);
+    check_broker_limits(&session, &plan)?;
+    let mut inflight = Inflight::new(plan.max_inflight.min(session.info.receive_maximum));
+    let mut tally = Tally::default();
+    let mut exhausted = false;
+    let mut reconnector = Reconnector::new();
+
+    loop {
+        // Packets that arrived with the last read (or with CONNACK) come first.
+        let before = inflight.len();
+        let mut lost = handle_incoming(&mut session, &mut inflight, &mut tally)?;
+        if inflight.len() < before {
+            reconnector.progress();
+        }
+        // Queue as much as the window and the write buffer allow.
+        while !exhausted
+            && session.writer.buffered() < WRITE_HIGH_WATER
+            && (plan.qos == 0 || inflight.has_room())
+        {
+            match source.try_next()? {
+                Next::Message(payload) => {
+                    let msg = plan.message(payload);
+                    if plan.qos == 0 {
+                        session.writer.queue(&Outgoing::Publish(msg))?;
+                    } else {
+                        let packet = inflight.insert(msg);
+                        session.writer.queue(&packet)?;
+                    }
+                }
+                Next::NotYet => break,
+                Next::Exhausted => exhausted = true,
+            }
+        }
+        if inflight.is_empty() && session.writer.buffered() == 0 {
+            if exhausted {
+                break;
+            }
+            source.previous_delivered();
+        }
+
+        let can_take = !exhausted
+            && session.writer.buffered() < WRITE_HIGH_WATER
+            && (plan.qos == 0 || inflight.has_room());
+        let keepalive_at = session.keepalive.deadline(session.writer.last_write());
+        if lost.is_none() {
+            lost = tokio::select! {
+            r = session.reader.fill() => match r {
+                Ok(0) => Some("the broker closed the connection".to_string()),
+                Ok(_) => None,
+                Err(e) => Some(format!("connection lost: {e:#}")),
+            },
+            r = source.wait(), if can_take => { r?; None }
+            r = session.writer.flush(), if session.writer.buffered() > 0 => {
+                r.err().map(|e| format!("connection lost: {e:#}"))
+            }
+            _ = sleep_until(keepalive_at) => {
+                match session.keepalive.due(Instant::now(), session.writer.last_write()) {
+                    Some(KeepaliveAction::SendPing) => { session.writer.queue(&Outgoing::PingReq)?; None }
+                    Some(KeepaliveAction::Dead) => Some("the broker stopped responding (no PINGRESP)".to_string()),
+                    None => None,
+                }
+            }
+            sig = signals.recv() => {
+                return Err(interrupted(sig, format!(
+                    "{} message(s) not acknowledged", inflight.len()
+                )));
+            }
+            };
+        }
+        if let Some(why) = lost {
+            let unacked = inflight.len();
+            let unsent = if exhausted {
+                ""
+            } else {
+                ", and the rest of the input not sent"
+            };
+            let reconnecting = async {
+                reconnector.reconnect(&opts, &why).await.map_err(|e| {
+                    delivery(format!(
+                        "{e:#}; {unacked} message(s) not acknowledged{unsent}"
+                    ))
+                })
+            };
+            session = signals
+                .or_interrupt(reconnecting, || {
+                    format!("{unacked} message(s) not acknowledged (while reconnecting)")
+                })
+                .await?;
+            session.reader.set_quickack(plan.qos > 0);
+            check_broker_limits(&session, &plan)?;
+            inflight.set_limit(plan.max_inflight.min(session.info.receive_maximum));
+            for packet in inflight.resend() {
+                session.writer.queue(&packet)?;
+            }
+        }
+    }
+
+    session.writer.queue(&Outgoing::Disconnect)?;
+    let _ = session.writer.flush().await;
+    session.writer.shutdown().await;
+    if tally.refused > 0 {
+        return Err(delivery(format!(
+            "the broker refused {} message(s): {}",
+            tally.refused,
+            tally.first_refusal.unwrap_or_default()
+        )));
+    }
+    Ok(())
+}
+
+/// MQTT 5 brokers may announce limits in CONNACK; going over them would only get us disconnected.
+fn check_broker_limits(session: &Session, plan: &Plan) -> anyhow::Result<()> {
+    if plan.qos > session.info.max_qos {
+        return Err(delivery(format!(
+            "the broker accepts at most QoS {}, not {}",
+            session.info.max_qos, plan.qos
+        )));
+    }
+    if plan.retain && !session.info.retain_available {
+        return Err(delivery("the broker does not support retained messages"));
+    }
+    Ok(())
+}
+
+/// Handles every complete packet read so far. Returns why the connection is over, if it is.
+fn handle_incoming(
+    session: &mut Session,
+    inflight: &mut Inflight,
+    tally: &mut Tally,
+) -> anyhow::Result<Option<String>> {
+    while let Some(packet) = session.reader.try_next()? {
+        session.keepalive.heard_from_broker();
+        match packet {
+            Incoming::PubAck {
+                pkid,
+                reason,
+                reason_string,
+            } => {
+                if reason >= 0x80 {
+                    refuse(inflight, tally, pkid, reason, reason_string);
+                } else {
+                    inflight.first_ack(pkid);
+                }
+            }
+            Incoming::PubRec {
+                pkid,
+                reason,
+                reason_string,
+            } => {
+                if reason >= 0x80 {
+                    refuse(inflight, tally, pkid, reason, reason_string);
+                } else if inflight.first_ack(pkid) == AckOutcome::SendPubRel {
+                    session.writer.queue(&Outgoing::PubRel(pkid))?;
+                }
+            }
+            Incoming::PubComp { pkid, .. } => {
+                // 0x92 (identifier not found) after a lost session: the broker had the message.
+                inflight.complete(pkid);
+            }
+            // A persistent session may hold messages for this client id: acknowledge them so the
+            // broker does not resend them forever.
+            Incoming::Publish(m) => match m.qos {
+                1 => session.writer.queue(&Outgoing::PubAck(m.pkid))?,
+                2 => session.writer.queue(&Outgoing::PubRec(m.pkid))?,
+                _ => {}
+            },
+            Incoming::PubRel { pkid } => session.writer.queue(&Outgoing::PubComp(pkid))?,
+            Incoming::Disconnect {
+                reason,
+                reason_string,
+            } => {
+                let text = reason::describe(reason, true, reason_string.as_deref());
+                if is_fatal_disconnect(reason) {
+                    return Err(delivery(format!(
+                        "the broker disconnected mqtk: {text}; {} message(s) not acknowledged",
+                        inflight.len()
+                    )));
+                }
+                return Ok(Some(format!("the broker disconnected mqtk: {text}")));
+            }
+            Incoming::PingResp | Incoming::SubAck { .. } | Incoming::UnsubAck { .. } => {}
+            Incoming::Unexpected(what) => {
+                return Ok(Some(format!("protocol error: the broker sent {what}")));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn refuse(
+    inflight: &mut Inflight,
+    tally: &mut Tally,
+    pkid: u16,
+    reason: u8,
+    reason_string: Option<String>,
+) {
+    if inflight.remove(pkid).is_some() {
+        tally.refused += 1;
+        tally
+            .first_refusal
+            .get_or_insert_with(|| reason::describe(reason, true, reason_string.as_deref()));
+    }
+}
+
+/// MQTT 5 DISCONNECT reasons that a reconnect would only repeat.
+pub fn is_fatal_disconnect(reason: u8) -> bool {
+    matches!(
+        reason,
+        0x81 | 0x82
+            | 0x87
+            | 0x8A
+            | 0x8E
+            | 0x90
+            | 0x93
+            | 0x94
+            | 0x95
+            | 0x97
+            | 0x99
+            | 0x9A
+            | 0x9B
+            | 0x9C
+            | 0x9D
+    )
 }

@@ -1,1 +1,259 @@
 //! Message -> bytes for printing: plain payload, `-v`, `-F` format strings, NDJSON.
+//!
+//! Everything here is pure: a [`Formatter`] is built once from the output flags (rejecting bad
+//! ones before any connection) and then appends each message's bytes to a buffer the caller owns.
+//! Payloads are copied byte for byte wherever they are printed raw.
+//!
+//! As in mosquitto_sub, each message ends with a newline unless `-N`, whichever the style
+//! (`-F` too); mqtk applies `-N` to `--json` as well.
+
+pub mod json;
+pub mod mosquitto_json;
+pub mod template;
+
+use crate::cli::OutputArgs;
+use crate::error::usage;
+use crate::message::Message;
+
+pub use json::JsonMessage;
+use template::Template;
+
+/// Colour of the topic with `-v` when colour is on (cyan reads well on dark and light
+/// backgrounds); the payload is never touched.
+const TOPIC_COLOR: &[u8] = b"\x1b[36m";
+const RESET: &[u8] = b"\x1b[0m";
+
+/// Turns messages into the bytes `mqtk sub` prints.
+#[derive(Debug)]
+pub struct Formatter {
+    style: Style,
+    eol: bool,
+}
+
+#[derive(Debug)]
+enum Style {
+    /// Payload bytes as they are.
+    Payload,
+    /// `-v`: `topic payload`.
+    Verbose { color: bool },
+    /// `-F`.
+    Template(Template),
+    /// `--json` / `--json --pretty`.
+    Json { pretty: bool },
+}
+
+impl Formatter {
+    /// Validates everything and never connects: a bad `-F` string or a bad combination of flags
+    /// is a usage error (exit 2) with a one-line message naming the problem.
+    ///
+    /// `color` is the decision made by [`crate::output::use_color`]; only `-v` uses it.
+    pub fn new(args: &OutputArgs, color: bool) -> anyhow::Result<Formatter> {
+        if args.format.is_some() && (args.verbose || args.json) {
+            return Err(usage("-F/--format cannot be combined with -v or --json"));
+        }
+        if args.json && args.verbose {
+            return Err(usage("--json cannot be combined with -v"));
+        }
+        if args.pretty && !args.json {
+            return Err(usage("--pretty needs --json"));
+        }
+        let style = if let Some(format) = &args.format {
+            Style::Template(Template::parse(format)?)
+        } else if args.json {
+            Style::Json {
+                pretty: args.pretty,
+            }
+        } else if args.verbose {
+            Style::Verbose { color }
+        } else {
+            Style::Payload
+        };
+        Ok(Formatter {
+            style,
+            eol: !args.no_eol,
+        })
+    }
+
+    /// Appends the printed form of `msg` to `out`, including the trailing newline unless `-N`.
+    pub fn write(&self, msg: &Message, out: &mut Vec<u8>) {
+        match &self.style {
+            Style::Payload => out.extend_from_slice(&msg.payload),
+            Style::Verbose { color } => {
+                if *color {
+                    out.extend_from_slice(TOPIC_COLOR);
+                    out.extend_from_slice(msg.topic.as_bytes());
+                    out.extend_from_slice(RESET);
+                } else {
+                    out.extend_from_slice(msg.topic.as_bytes());
+                }
+                out.push(b' ');
+                out.extend_from_slice(&msg.payload);
+            }
+            Style::Template(template) => template.render(msg, out),
+            Style::Json { pretty } => json::write(out, msg, *pretty),
+        }
+        if self.eol {
+            out.push(b'\n');
+        }
+    }
+}
+
+/// Decimal digits of `v`, without going through `fmt`.
+pub(crate) fn push_uint(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Two hex digits per byte.
+pub(crate) fn push_hex(out: &mut Vec<u8>, bytes: &[u8], upper: bool) {
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(digits[usize::from(b >> 4)]);
+        out.push(digits[usize::from(b & 0x0f)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Kind, kind_of};
+    use bytes::Bytes;
+    use chrono::{Local, TimeZone};
+
+    fn args() -> OutputArgs {
+        OutputArgs::default()
+    }
+
+    fn msg() -> Message {
+        let mut m = Message::new("t/1", Bytes::from_static(b"p\x00\xff q"));
+        m.received = Local.timestamp_opt(1_700_000_000, 5).unwrap();
+        m
+    }
+
+    fn print(args: &OutputArgs, color: bool, m: &Message) -> Vec<u8> {
+        let f = Formatter::new(args, color).unwrap();
+        let mut out = Vec::new();
+        f.write(m, &mut out);
+        out
+    }
+
+    #[test]
+    fn payload_only_is_raw_bytes_and_newline() {
+        assert_eq!(print(&args(), true, &msg()), b"p\x00\xff q\n");
+        let a = OutputArgs {
+            no_eol: true,
+            ..args()
+        };
+        assert_eq!(print(&a, false, &msg()), b"p\x00\xff q");
+    }
+
+    #[test]
+    fn verbose_plain_and_coloured() {
+        let a = OutputArgs {
+            verbose: true,
+            ..args()
+        };
+        assert_eq!(print(&a, false, &msg()), b"t/1 p\x00\xff q\n");
+        assert_eq!(print(&a, true, &msg()), b"\x1b[36mt/1\x1b[0m p\x00\xff q\n");
+        let a = OutputArgs { no_eol: true, ..a };
+        assert_eq!(print(&a, false, &msg()), b"t/1 p\x00\xff q");
+    }
+
+    #[test]
+    fn format_gets_a_newline_unless_no_eol() {
+        let a = OutputArgs {
+            format: Some("%t=%l".into()),
+            ..args()
+        };
+        assert_eq!(print(&a, true, &msg()), b"t/1=5\n");
+        let a = OutputArgs { no_eol: true, ..a };
+        assert_eq!(print(&a, true, &msg()), b"t/1=5");
+    }
+
+    #[test]
+    fn json_lines_never_coloured() {
+        let a = OutputArgs {
+            json: true,
+            ..args()
+        };
+        let out = print(&a, true, &msg());
+        assert!(!out.contains(&0x1b));
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1);
+        assert_eq!(out.last(), Some(&b'\n'));
+        let back: JsonMessage<'_> = serde_json::from_slice(&out).unwrap();
+        assert_eq!(back.payload_bytes().unwrap(), b"p\x00\xff q");
+        let pretty = OutputArgs { pretty: true, ..a };
+        let out = print(&pretty, false, &msg());
+        assert!(out.iter().filter(|&&b| b == b'\n').count() > 3);
+        assert_eq!(out.last(), Some(&b'\n'));
+    }
+
+    #[test]
+    fn many_messages_append() {
+        let a = OutputArgs {
+            verbose: true,
+            ..args()
+        };
+        let f = Formatter::new(&a, false).unwrap();
+        let mut out = Vec::new();
+        f.write(&Message::new("a", "1"), &mut out);
+        f.write(&Message::new("b", "2"), &mut out);
+        assert_eq!(out, b"a 1\nb 2\n");
+    }
+
+    #[test]
+    fn bad_flags_are_usage_errors() {
+        let cases = [
+            OutputArgs {
+                format: Some("%z".into()),
+                ..args()
+            },
+            OutputArgs {
+                format: Some("%t".into()),
+                json: true,
+                ..args()
+            },
+            OutputArgs {
+                json: true,
+                verbose: true,
+                ..args()
+            },
+            OutputArgs {
+                pretty: true,
+                ..args()
+            },
+        ];
+        for a in &cases {
+            let err = Formatter::new(a, false).unwrap_err();
+            assert_eq!(kind_of(&err), Some(Kind::Usage), "{a:?}");
+            assert!(!err.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn numbers_and_hex() {
+        let mut out = Vec::new();
+        for v in [0, 7, 10, 65_535, u64::MAX] {
+            out.clear();
+            push_uint(&mut out, v);
+            assert_eq!(out, v.to_string().as_bytes());
+        }
+        out.clear();
+        push_hex(&mut out, &[0x00, 0x9f, 0xfa], true);
+        assert_eq!(out, b"009FFA");
+    }
+}

@@ -1,0 +1,560 @@
+//! Our protocol-neutral packets, encoded and decoded with rumqttc's public codecs for MQTT 3.1.1
+//! (`mqttbytes::v4`) and MQTT 5 (`v5::mqttbytes::v5`). Nothing else in mqtk touches the codecs'
+//! types, so the rest of the program sees one packet model whatever the protocol.
+
+use bytes::{Bytes, BytesMut};
+use chrono::Local;
+use rumqttc::mqttbytes::{self as m3, v4};
+use rumqttc::v5::mqttbytes::{self as m5, v5};
+
+use crate::cli::ProtocolVersion;
+use crate::message::{Message, PublishProperties};
+
+/// The largest packet MQTT can express (remaining length 268,435,455 plus 5 header bytes).
+pub const PROTOCOL_MAX_PACKET: usize = 268_435_460;
+
+/// A packet mqtk sends.
+#[derive(Clone, Debug)]
+pub enum Outgoing {
+    Publish(OutPublish),
+    PubAck(u16),
+    PubRec(u16),
+    PubRel(u16),
+    PubComp(u16),
+    Subscribe {
+        pkid: u16,
+        filters: Vec<SubscribeFilter>,
+        /// MQTT 5 subscription identifier and user properties.
+        properties: Option<v5::SubscribeProperties>,
+    },
+    Unsubscribe {
+        pkid: u16,
+        filters: Vec<String>,
+        properties: Option<v5::UnsubscribeProperties>,
+    },
+    PingReq,
+    Disconnect,
+}
+
+/// An outgoing PUBLISH.
+#[derive(Clone, Debug, Default)]
+pub struct OutPublish {
+    pub topic: String,
+    pub payload: Bytes,
+    pub qos: u8,
+    pub retain: bool,
+    pub dup: bool,
+    pub pkid: u16,
+    pub properties: Option<PublishProperties>,
+}
+
+/// One filter of a SUBSCRIBE, with the MQTT 5 subscription options (ignored under 3.1.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SubscribeFilter {
+    pub filter: String,
+    pub qos: u8,
+    pub no_local: bool,
+    pub retain_as_published: bool,
+    /// 0 send retained messages, 1 only for a new subscription, 2 never.
+    pub retain_handling: u8,
+}
+
+/// A packet mqtk received, with reason codes as numbers (MQTT 3.1.1 acknowledgements are 0).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Incoming {
+    Publish(Message),
+    PubAck {
+        pkid: u16,
+        reason: u8,
+        reason_string: Option<String>,
+    },
+    PubRec {
+        pkid: u16,
+        reason: u8,
+        reason_string: Option<String>,
+    },
+    PubRel {
+        pkid: u16,
+    },
+    PubComp {
+        pkid: u16,
+        reason: u8,
+    },
+    SubAck {
+        pkid: u16,
+        /// Granted QoS (0-2) or a failure code (>= 0x80) per filter.
+        codes: Vec<u8>,
+        reason_string: Option<String>,
+    },
+    UnsubAck {
+        pkid: u16,
+    },
+    PingResp,
+    /// A DISCONNECT from the server (MQTT 5 only; carries its reason).
+    Disconnect {
+        reason: u8,
+        reason_string: Option<String>,
+    },
+    /// A packet a client should never receive (CONNECT, SUBSCRIBE, ...) or an extra CONNACK.
+    Unexpected(&'static str),
+}
+
+/// Decoding/encoding failure, worded for users.
+#[derive(Debug, thiserror::Error)]
+pub enum CodecError {
+    #[error("the server sent a malformed packet ({0})")]
+    Malformed(String),
+    #[error("packet of {size} bytes exceeds the maximum packet size of {max} bytes")]
+    TooLarge { size: usize, max: usize },
+}
+
+pub(crate) fn qos3(q: u8) -> m3::QoS {
+    match q {
+        0 => m3::QoS::AtMostOnce,
+        1 => m3::QoS::AtLeastOnce,
+        _ => m3::QoS::ExactlyOnce,
+    }
+}
+
+pub(crate) fn qos5(q: u8) -> m5::QoS {
+    match q {
+        0 => m5::QoS::AtMostOnce,
+        1 => m5::QoS::AtLeastOnce,
+        _ => m5::QoS::ExactlyOnce,
+    }
+}
+
+/// Appends the encoding of `packet` to `buf`. `max` is the largest packet the server accepts.
+pub fn encode(
+    protocol: ProtocolVersion,
+    packet: &Outgoing,
+    buf: &mut BytesMut,
+    max: usize,
+) -> Result<(), CodecError> {
+    let result = if protocol.is_v5() {
+        encode5(packet, buf, max)
+    } else {
+        encode4(packet, buf, max)
+    };
+    result.map_err(|e| match e {
+        Enc::TooLarge(size) => CodecError::TooLarge { size, max },
+        Enc::Other(msg) => CodecError::Malformed(msg),
+    })
+}
+
+enum Enc {
+    TooLarge(usize),
+    Other(String),
+}
+
+fn encode4(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc> {
+    let p = match packet {
+        Outgoing::Publish(p) => v4::Packet::Publish(v4::Publish {
+            dup: p.dup,
+            qos: qos3(p.qos),
+            retain: p.retain,
+            topic: p.topic.clone(),
+            pkid: p.pkid,
+            payload: p.payload.clone(),
+        }),
+        Outgoing::PubAck(id) => v4::Packet::PubAck(v4::PubAck::new(*id)),
+        Outgoing::PubRec(id) => v4::Packet::PubRec(v4::PubRec::new(*id)),
+        Outgoing::PubRel(id) => v4::Packet::PubRel(v4::PubRel::new(*id)),
+        Outgoing::PubComp(id) => v4::Packet::PubComp(v4::PubComp::new(*id)),
+        Outgoing::Subscribe { pkid, filters, .. } => v4::Packet::Subscribe(v4::Subscribe {
+            pkid: *pkid,
+            filters: filters
+                .iter()
+                .map(|f| v4::SubscribeFilter::new(f.filter.clone(), qos3(f.qos)))
+                .collect(),
+        }),
+        Outgoing::Unsubscribe { pkid, filters, .. } => v4::Packet::Unsubscribe(v4::Unsubscribe {
+            pkid: *pkid,
+            topics: filters.clone(),
+        }),
+        Outgoing::PingReq => v4::Packet::PingReq,
+        Outgoing::Disconnect => v4::Packet::Disconnect,
+    };
+    p.write(buf, max).map(|_| ()).map_err(|e| match e {
+        m3::Error::OutgoingPacketTooLarge { pkt_size, .. } => Enc::TooLarge(pkt_size),
+        e => Enc::Other(format!("{e:?}")),
+    })
+}
+
+fn encode5(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc> {
+    let p = match packet {
+        Outgoing::Publish(p) => v5::Packet::Publish(v5::Publish {
+            dup: p.dup,
+            qos: qos5(p.qos),
+            retain: p.retain,
+            topic: Bytes::copy_from_slice(p.topic.as_bytes()),
+            pkid: p.pkid,
+            payload: p.payload.clone(),
+            properties: p.properties.clone(),
+        }),
+        Outgoing::PubAck(id) => v5::Packet::PubAck(v5::PubAck::new(*id, None)),
+        Outgoing::PubRec(id) => v5::Packet::PubRec(v5::PubRec::new(*id, None)),
+        Outgoing::PubRel(id) => v5::Packet::PubRel(v5::PubRel::new(*id, None)),
+        Outgoing::PubComp(id) => v5::Packet::PubComp(v5::PubComp::new(*id, None)),
+        Outgoing::Subscribe {
+            pkid,
+            filters,
+            properties,
+        } => v5::Packet::Subscribe(v5::Subscribe {
+            pkid: *pkid,
+            filters: filters
+                .iter()
+                .map(|f| v5::Filter {
+                    path: f.filter.clone(),
+                    qos: qos5(f.qos),
+                    nolocal: f.no_local,
+                    preserve_retain: f.retain_as_published,
+                    retain_forward_rule: match f.retain_handling {
+                        0 => v5::RetainForwardRule::OnEverySubscribe,
+                        1 => v5::RetainForwardRule::OnNewSubscribe,
+                        _ => v5::RetainForwardRule::Never,
+                    },
+                })
+                .collect(),
+            properties: properties.clone(),
+        }),
+        Outgoing::Unsubscribe {
+            pkid,
+            filters,
+            properties,
+        } => v5::Packet::Unsubscribe(v5::Unsubscribe {
+            pkid: *pkid,
+            filters: filters.clone(),
+            properties: properties.clone(),
+        }),
+        Outgoing::PingReq => v5::Packet::PingReq(v5::PingReq),
+        Outgoing::Disconnect => v5::Packet::Disconnect(v5::Disconnect::new(
+            v5::DisconnectReasonCode::NormalDisconnection,
+        )),
+    };
+    let max32 = u32::try_from(max).unwrap_or(u32::MAX);
+    p.write(buf, Some(max32)).map(|_| ()).map_err(|e| match e {
+        m5::Error::OutgoingPacketTooLarge { pkt_size, .. } => Enc::TooLarge(pkt_size as usize),
+        e => Enc::Other(format!("{e:?}")),
+    })
+}
+
+/// Decodes one packet from the front of `buf` if a whole one is there (`Ok(None)` otherwise).
+pub fn decode(
+    protocol: ProtocolVersion,
+    buf: &mut BytesMut,
+    max: usize,
+) -> Result<Option<Incoming>, CodecError> {
+    if protocol.is_v5() {
+        let max32 = u32::try_from(max).unwrap_or(u32::MAX);
+        let ack = AckHead::peek(buf);
+        match v5::Packet::read(buf, Some(max32)) {
+            Ok(p) => Ok(Some(from5(p)?)),
+            Err(m5::Error::InsufficientBytes(_)) => Ok(None),
+            // mosquitto answers an oversize PUBLISH with PUBACK/PUBREC reason 149 (packet too
+            // large), which the specification does not list for those packets, so the codec
+            // rejects it. It is a refusal of that one message, not a broken connection.
+            Err(m5::Error::InvalidConnectReturnCode(_)) if ack.is_some() => {
+                Ok(ack.map(AckHead::into_incoming))
+            }
+            Err(m5::Error::PayloadSizeLimitExceeded { pkt_size, max }) => {
+                Err(CodecError::TooLarge {
+                    size: pkt_size,
+                    max: max as usize,
+                })
+            }
+            Err(e) => Err(CodecError::Malformed(format!("{e:?}"))),
+        }
+    } else {
+        match v4::Packet::read(buf, max) {
+            Ok(p) => Ok(Some(from4(p))),
+            Err(m3::Error::InsufficientBytes(_)) => Ok(None),
+            Err(m3::Error::PayloadSizeLimitExceeded(size)) => {
+                Err(CodecError::TooLarge { size, max })
+            }
+            Err(e) => Err(CodecError::Malformed(format!("{e:?}"))),
+        }
+    }
+}
+
+/// The first bytes of a PUBACK/PUBREC, kept aside before decoding (the codec consumes the
+/// frame even when it rejects it).
+#[derive(Clone, Copy)]
+struct AckHead {
+    rec: bool,
+    pkid: u16,
+    reason: u8,
+}
+
+impl AckHead {
+    fn peek(buf: &[u8]) -> Option<AckHead> {
+        // Fixed header, one-byte remaining length (an ack with a reason string could be longer,
+        // but then it is not the case handled here), packet id, reason code.
+        match buf {
+            [first @ (0x40 | 0x50), len, hi, lo, reason, ..] if *len >= 3 && *len < 0x80 => {
+                Some(AckHead {
+                    rec: *first == 0x50,
+                    pkid: u16::from_be_bytes([*hi, *lo]),
+                    reason: *reason,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn into_incoming(self) -> Incoming {
+        if self.rec {
+            Incoming::PubRec {
+                pkid: self.pkid,
+                reason: self.reason,
+                reason_string: None,
+            }
+        } else {
+            Incoming::PubAck {
+                pkid: self.pkid,
+                reason: self.reason,
+                reason_string: None,
+            }
+        }
+    }
+}
+
+fn qos_num3(q: m3::QoS) -> u8 {
+    q as u8
+}
+
+fn from4(p: v4::Packet) -> Incoming {
+    match p {
+        v4::Packet::Publish(p) => Incoming::Publish(Message {
+            topic: p.topic,
+            payload: p.payload,
+            qos: qos_num3(p.qos),
+            retain: p.retain,
+            dup: p.dup,
+            pkid: p.pkid,
+            properties: None,
+            received: Local::now(),
+        }),
+        v4::Packet::PubAck(a) => Incoming::PubAck {
+            pkid: a.pkid,
+            reason: 0,
+            reason_string: None,
+        },
+        v4::Packet::PubRec(a) => Incoming::PubRec {
+            pkid: a.pkid,
+            reason: 0,
+            reason_string: None,
+        },
+        v4::Packet::PubRel(a) => Incoming::PubRel { pkid: a.pkid },
+        v4::Packet::PubComp(a) => Incoming::PubComp {
+            pkid: a.pkid,
+            reason: 0,
+        },
+        v4::Packet::SubAck(a) => Incoming::SubAck {
+            pkid: a.pkid,
+            codes: a
+                .return_codes
+                .iter()
+                .map(|c| match c {
+                    v4::SubscribeReasonCode::Success(q) => qos_num3(*q),
+                    v4::SubscribeReasonCode::Failure => 0x80,
+                })
+                .collect(),
+            reason_string: None,
+        },
+        v4::Packet::UnsubAck(a) => Incoming::UnsubAck { pkid: a.pkid },
+        v4::Packet::PingResp => Incoming::PingResp,
+        v4::Packet::Connect(_) => Incoming::Unexpected("CONNECT"),
+        v4::Packet::ConnAck(_) => Incoming::Unexpected("CONNACK"),
+        v4::Packet::Subscribe(_) => Incoming::Unexpected("SUBSCRIBE"),
+        v4::Packet::Unsubscribe(_) => Incoming::Unexpected("UNSUBSCRIBE"),
+        v4::Packet::PingReq => Incoming::Unexpected("PINGREQ"),
+        v4::Packet::Disconnect => Incoming::Unexpected("DISCONNECT"),
+    }
+}
+
+fn from5(p: v5::Packet) -> Result<Incoming, CodecError> {
+    Ok(match p {
+        v5::Packet::Publish(p) => {
+            let topic = String::from_utf8(p.topic.to_vec()).map_err(|_| {
+                CodecError::Malformed("PUBLISH topic is not valid UTF-8".to_string())
+            })?;
+            Incoming::Publish(Message {
+                topic,
+                payload: p.payload,
+                qos: p.qos as u8,
+                retain: p.retain,
+                dup: p.dup,
+                pkid: p.pkid,
+                properties: p.properties,
+                received: Local::now(),
+            })
+        }
+        v5::Packet::PubAck(a) => Incoming::PubAck {
+            pkid: a.pkid,
+            reason: puback_code(a.reason),
+            reason_string: a.properties.and_then(|p| p.reason_string),
+        },
+        v5::Packet::PubRec(a) => Incoming::PubRec {
+            pkid: a.pkid,
+            reason: pubrec_code(a.reason),
+            reason_string: a.properties.and_then(|p| p.reason_string),
+        },
+        v5::Packet::PubRel(a) => Incoming::PubRel { pkid: a.pkid },
+        v5::Packet::PubComp(a) => Incoming::PubComp {
+            pkid: a.pkid,
+            reason: match a.reason {
+                v5::PubCompReason::Success => 0,
+                v5::PubCompReason::PacketIdentifierNotFound => 0x92,
+            },
+        },
+        v5::Packet::SubAck(a) => Incoming::SubAck {
+            pkid: a.pkid,
+            codes: a.return_codes.iter().map(|c| suback_code(*c)).collect(),
+            reason_string: a.properties.and_then(|p| p.reason_string),
+        },
+        v5::Packet::UnsubAck(a) => Incoming::UnsubAck { pkid: a.pkid },
+        v5::Packet::PingResp(_) => Incoming::PingResp,
+        v5::Packet::Disconnect(d) => Incoming::Disconnect {
+            reason: d.reason_code as u8,
+            reason_string: d.properties.and_then(|p| p.reason_string),
+        },
+        v5::Packet::Auth(_) => Incoming::Unexpected("AUTH"),
+        v5::Packet::Connect(..) => Incoming::Unexpected("CONNECT"),
+        v5::Packet::ConnAck(_) => Incoming::Unexpected("CONNACK"),
+        v5::Packet::Subscribe(_) => Incoming::Unexpected("SUBSCRIBE"),
+        v5::Packet::Unsubscribe(_) => Incoming::Unexpected("UNSUBSCRIBE"),
+        v5::Packet::PingReq(_) => Incoming::Unexpected("PINGREQ"),
+    })
+}
+
+fn puback_code(r: v5::PubAckReason) -> u8 {
+    use v5::PubAckReason as R;
+    match r {
+        R::Success => 0x00,
+        R::NoMatchingSubscribers => 0x10,
+        R::UnspecifiedError => 0x80,
+        R::ImplementationSpecificError => 0x83,
+        R::NotAuthorized => 0x87,
+        R::TopicNameInvalid => 0x90,
+        R::PacketIdentifierInUse => 0x91,
+        R::QuotaExceeded => 0x97,
+        R::PayloadFormatInvalid => 0x99,
+    }
+}
+
+fn pubrec_code(r: v5::PubRecReason) -> u8 {
+    use v5::PubRecReason as R;
+    match r {
+        R::Success => 0x00,
+        R::NoMatchingSubscribers => 0x10,
+        R::UnspecifiedError => 0x80,
+        R::ImplementationSpecificError => 0x83,
+        R::NotAuthorized => 0x87,
+        R::TopicNameInvalid => 0x90,
+        R::PacketIdentifierInUse => 0x91,
+        R::QuotaExceeded => 0x97,
+        R::PayloadFormatInvalid => 0x99,
+    }
+}
+
+fn suback_code(c: v5::SubscribeReasonCode) -> u8 {
+    use v5::SubscribeReasonCode as R;
+    match c {
+        R::Success(q) => q as u8,
+        R::Failure | R::Unspecified => 0x80,
+        R::ImplementationSpecific => 0x83,
+        R::NotAuthorized => 0x87,
+        R::TopicFilterInvalid => 0x8F,
+        R::PkidInUse => 0x91,
+        R::QuotaExceeded => 0x97,
+        R::SharedSubscriptionsNotSupported => 0x9E,
+        R::SubscriptionIdNotSupported => 0xA1,
+        R::WildcardSubscriptionsNotSupported => 0xA2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mosquitto_packet_too_large_puback_is_a_refusal() {
+        // PUBACK, remaining length 3, packet id 1, reason 0x95; then the same as PUBREC.
+        let mut buf =
+            BytesMut::from(&[0x40, 0x03, 0x00, 0x01, 0x95, 0x50, 0x03, 0x00, 0x02, 0x95][..]);
+        let p = decode(ProtocolVersion::V5, &mut buf, PROTOCOL_MAX_PACKET).unwrap();
+        assert_eq!(
+            p,
+            Some(Incoming::PubAck {
+                pkid: 1,
+                reason: 0x95,
+                reason_string: None
+            })
+        );
+        let p = decode(ProtocolVersion::V5, &mut buf, PROTOCOL_MAX_PACKET).unwrap();
+        assert!(matches!(
+            p,
+            Some(Incoming::PubRec {
+                pkid: 2,
+                reason: 0x95,
+                ..
+            })
+        ));
+        assert!(buf.is_empty());
+    }
+
+    fn roundtrip_publish(protocol: ProtocolVersion) {
+        let mut buf = BytesMut::new();
+        let p = OutPublish {
+            topic: "a/b".into(),
+            payload: Bytes::from_static(b"\x00\xffhi"),
+            qos: 1,
+            retain: true,
+            pkid: 7,
+            ..Default::default()
+        };
+        encode(
+            protocol,
+            &Outgoing::Publish(p),
+            &mut buf,
+            PROTOCOL_MAX_PACKET,
+        )
+        .unwrap();
+        // A partial packet decodes to nothing and consumes nothing.
+        let mut partial = BytesMut::from(&buf[..buf.len() - 1]);
+        assert!(
+            decode(protocol, &mut partial, PROTOCOL_MAX_PACKET)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(partial.len(), buf.len() - 1);
+        match decode(protocol, &mut buf, PROTOCOL_MAX_PACKET).unwrap() {
+            Some(Incoming::Publish(m)) => {
+                assert_eq!(m.topic, "a/b");
+                assert_eq!(&m.payload[..], b"\x00\xffhi");
+                assert_eq!((m.qos, m.retain, m.pkid), (1, true, 7));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn publish_roundtrips_in_both_protocols() {
+        roundtrip_publish(ProtocolVersion::V311);
+        roundtrip_publish(ProtocolVersion::V5);
+    }
+
+    #[test]
+    fn oversize_packets_are_refused_before_sending() {
+        let mut buf = BytesMut::new();
+        let p = OutPublish {
+            topic: "t".into(),
+            payload: Bytes::from(vec![0u8; 100]),
+            ..Default::default()
+        };
+        let err = encode(ProtocolVersion::V5, &Outgoing::Publish(p), &mut buf, 50).unwrap_err();
+        assert!(matches!(err, CodecError::TooLarge { max: 50, .. }));
+    }
+}

@@ -1,0 +1,622 @@
+//! An MQTT session over a transport: the CONNECT/CONNACK handshake (with refusals turned into
+//! exit codes), then a packet reader and a batching packet writer that commands drive from their
+//! own loops, plus the keepalive clock.
+
+use std::time::Duration;
+
+use bytes::{BufMut, BytesMut};
+use rumqttc::mqttbytes::{self as m3, v4};
+use rumqttc::v5::mqttbytes::{self as m5, v5};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::time::Instant;
+
+use super::options::{ConnectOptions, io_reason};
+use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET, qos3, qos5};
+use super::reason;
+use super::transport::{self, SocketHandle, Stream};
+use crate::cli::ProtocolVersion;
+use crate::error::{Failure, Kind, unreachable};
+use crate::trace;
+
+/// What the broker told us in its CONNACK.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnAckInfo {
+    pub session_present: bool,
+    /// How many QoS 1/2 publishes the broker accepts in flight (65,535 when it sets no limit).
+    pub receive_maximum: u16,
+    /// The largest packet the broker accepts.
+    pub max_packet_size: usize,
+    pub max_qos: u8,
+    pub retain_available: bool,
+    pub assigned_client_id: Option<String>,
+    /// The keepalive the broker imposes, if it overrides ours (MQTT 5).
+    pub server_keepalive: Option<u16>,
+}
+
+/// A connected session.
+pub struct Session {
+    pub reader: PacketReader,
+    pub writer: PacketWriter,
+    pub info: ConnAckInfo,
+    pub keepalive: Keepalive,
+}
+
+/// Opens the transport and performs the CONNECT/CONNACK handshake within the connect timeout.
+pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Session> {
+    let target = opts.describe_target();
+    match tokio::time::timeout(opts.connect_timeout, handshake(opts)).await {
+        Ok(result) => result,
+        Err(_) => Err(unreachable(format!(
+            "timed out after {:?} connecting to {target} (no CONNACK)",
+            opts.connect_timeout
+        ))),
+    }
+}
+
+async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
+    let target = opts.describe_target();
+    let (stream, socket) = transport::open(opts).await?;
+    let (rd, wr) = tokio::io::split(stream);
+    let mut writer = PacketWriter::new(wr, opts.protocol, opts.debug);
+    let mut reader = PacketReader::new(
+        rd,
+        socket,
+        opts.protocol,
+        opts.max_incoming_packet,
+        opts.debug,
+    );
+
+    encode_connect(opts, &mut writer.buf)?;
+    trace!(
+        opts.debug,
+        "sending CONNECT ({}) as '{}'",
+        connect_summary(opts),
+        opts.client_id
+    );
+    writer.flush().await.map_err(|e| {
+        unreachable(format!(
+            "connection to {target} lost while sending CONNECT: {e:#}"
+        ))
+    })?;
+
+    loop {
+        if let Some(info) = read_connack(opts, &mut reader.buf)? {
+            trace!(
+                opts.debug,
+                "received CONNACK (session present {})", info.session_present
+            );
+            let keepalive = Keepalive::new(info.server_keepalive.unwrap_or(opts.keepalive));
+            writer.max_packet = info.max_packet_size;
+            return Ok(Session {
+                reader,
+                writer,
+                info,
+                keepalive,
+            });
+        }
+        let n = reader.fill().await.map_err(|e| {
+            unreachable(format!(
+                "connection to {target} failed before CONNACK: {e:#}"
+            ))
+        })?;
+        if n == 0 {
+            return Err(unreachable(format!(
+                "{target} closed the connection without answering CONNECT (is it an MQTT broker, \
+                 and does it accept this protocol version?)"
+            )));
+        }
+    }
+}
+
+fn connect_summary(opts: &ConnectOptions) -> String {
+    format!(
+        "u{}, p{}, wr{}, wq{}, wf{}, c{}, k{}",
+        opts.username.is_some() as u8,
+        opts.password.is_some() as u8,
+        opts.will.as_ref().is_some_and(|w| w.retain) as u8,
+        opts.will.as_ref().map_or(0, |w| w.qos),
+        opts.will.is_some() as u8,
+        opts.clean as u8,
+        opts.keepalive
+    )
+}
+
+fn encode_connect(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<()> {
+    let password = opts
+        .password
+        .as_ref()
+        .map(|p| p.0.clone())
+        .unwrap_or_default();
+    if opts.protocol.is_v5() {
+        let mut props = opts.properties.connect.clone().unwrap_or_default();
+        props.session_expiry_interval = opts.session_expiry;
+        let connect = v5::Connect {
+            keep_alive: opts.keepalive,
+            client_id: opts.client_id.clone(),
+            clean_start: opts.clean,
+            properties: Some(props),
+        };
+        let will = opts.will.as_ref().map(|w| {
+            v5::LastWill::new(
+                w.topic.clone(),
+                w.payload.to_vec(),
+                qos5(w.qos),
+                w.retain,
+                opts.properties.will.clone(),
+            )
+        });
+        let login = opts
+            .username
+            .as_ref()
+            .map(|u| v5::Login::new(u.clone(), password));
+        connect
+            .write(&will, &login, buf)
+            .map_err(|e| anyhow::anyhow!("cannot encode CONNECT: {e:?}"))?;
+    } else {
+        let connect = v4::Connect {
+            protocol: m3::Protocol::V4,
+            keep_alive: opts.keepalive,
+            client_id: opts.client_id.clone(),
+            clean_session: opts.clean,
+            last_will: opts.will.as_ref().map(|w| {
+                v4::LastWill::new(w.topic.clone(), w.payload.to_vec(), qos3(w.qos), w.retain)
+            }),
+            login: opts
+                .username
+                .as_ref()
+                .map(|u| v4::Login::new(u.clone(), password)),
+        };
+        let mut tmp = BytesMut::new();
+        connect
+            .write(&mut tmp)
+            .map_err(|e| anyhow::anyhow!("cannot encode CONNECT: {e:?}"))?;
+        if opts.protocol == ProtocolVersion::V31 {
+            tmp = as_mqtt31(&tmp);
+        }
+        buf.extend_from_slice(&tmp);
+    }
+    Ok(())
+}
+
+/// The codec only writes MQTT 3.1.1's protocol name and level; MQTT 3.1 differs in exactly those
+/// (`MQIsdp`, level 3), so the 3.1.1 encoding is rewritten.
+fn as_mqtt31(v311: &[u8]) -> BytesMut {
+    let mut i = 1;
+    while v311[i] & 0x80 != 0 {
+        i += 1;
+    }
+    // Variable header of 3.1.1: 00 04 'M' 'Q' 'T' 'T' 04
+    let rest = &v311[i + 1 + 7..];
+    let mut body = BytesMut::with_capacity(rest.len() + 9);
+    body.extend_from_slice(b"\x00\x06MQIsdp\x03");
+    body.extend_from_slice(rest);
+    let mut out = BytesMut::with_capacity(body.len() + 5);
+    out.put_u8(0x10);
+    let mut len = body.len();
+    loop {
+        let mut byte = (len % 128) as u8;
+        len /= 128;
+        if len > 0 {
+            byte |= 0x80;
+        }
+        out.put_u8(byte);
+        if len == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Reads a CONNACK from the front of `buf` once it is complete. The return code is read from the
+/// raw bytes so that any refusal, including codes the codec does not know and a 3.1.1-style
+/// refusal of an MQTT 5 CONNECT, becomes a clear error.
+fn read_connack(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<Option<ConnAckInfo>> {
+    let target = opts.describe_target();
+    let Some(&first) = buf.first() else {
+        return Ok(None);
+    };
+    if first != 0x20 {
+        return Err(unreachable(format!(
+            "{target} is not an MQTT broker (it answered CONNECT with {})",
+            describe_garbage(buf)
+        )));
+    }
+    // Fixed header: type byte and a 1-4 byte remaining length.
+    let mut len: usize = 0;
+    let mut i = 1;
+    loop {
+        let Some(&b) = buf.get(i) else {
+            return Ok(None);
+        };
+        len |= ((b & 0x7f) as usize) << (7 * (i - 1));
+        i += 1;
+        if b & 0x80 == 0 {
+            break;
+        }
+        if i > 4 {
+            return Err(unreachable(format!("{target} sent a malformed CONNACK")));
+        }
+    }
+    if buf.len() < i + len {
+        return Ok(None);
+    }
+    if len < 2 {
+        return Err(unreachable(format!("{target} sent a malformed CONNACK")));
+    }
+    let code = buf[i + 1];
+    if code != 0 {
+        let reason_string = if opts.protocol.is_v5() {
+            m5::v5::Packet::read(buf, None).ok().and_then(|p| match p {
+                v5::Packet::ConnAck(c) => c.properties.and_then(|p| p.reason_string),
+                _ => None,
+            })
+        } else {
+            None
+        };
+        let text = reason::describe(code, code >= 0x80, reason_string.as_deref());
+        return Err(Failure::new(
+            Kind::Refused(code),
+            format!("{target} refused the connection: {text}"),
+        )
+        .into());
+    }
+    let session_present = buf[i] & 0x01 != 0;
+    if !opts.protocol.is_v5() {
+        let _ = buf.split_to(i + len);
+        return Ok(Some(ConnAckInfo {
+            session_present,
+            receive_maximum: u16::MAX,
+            max_packet_size: PROTOCOL_MAX_PACKET,
+            max_qos: 2,
+            retain_available: true,
+            assigned_client_id: None,
+            server_keepalive: None,
+        }));
+    }
+    match v5::Packet::read(buf, None) {
+        Ok(v5::Packet::ConnAck(c)) => {
+            let p = c.properties;
+            let get = |f: fn(&v5::ConnAckProperties) -> Option<u32>| p.as_ref().and_then(f);
+            Ok(Some(ConnAckInfo {
+                session_present,
+                receive_maximum: p.as_ref().and_then(|p| p.receive_max).unwrap_or(u16::MAX),
+                max_packet_size: get(|p| p.max_packet_size)
+                    .map_or(PROTOCOL_MAX_PACKET, |m| m as usize),
+                max_qos: p.as_ref().and_then(|p| p.max_qos).unwrap_or(2),
+                retain_available: p.as_ref().and_then(|p| p.retain_available) != Some(0),
+                assigned_client_id: p
+                    .as_ref()
+                    .and_then(|p| p.assigned_client_identifier.clone()),
+                server_keepalive: p.as_ref().and_then(|p| p.server_keep_alive),
+            }))
+        }
+        Ok(_) | Err(_) => Err(unreachable(format!("{target} sent a malformed CONNACK"))),
+    }
+}
+
+fn describe_garbage(buf: &[u8]) -> String {
+    let head: String = buf
+        .iter()
+        .take(24)
+        .map(|&b| {
+            if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    if head.starts_with("HTTP/") {
+        "an HTTP response".to_string()
+    } else if head.starts_with("SSH-") {
+        "an SSH banner".to_string()
+    } else if buf.first() == Some(&0x15) || buf.first() == Some(&0x16) {
+        "a TLS record (use mqtts:// or --cafile)".to_string()
+    } else {
+        format!("bytes that are not MQTT: \"{head}\"")
+    }
+}
+
+/// Decodes packets from the broker. Reading is cancel-safe, so it can sit in a `select!`.
+pub struct PacketReader {
+    rd: ReadHalf<Stream>,
+    socket: SocketHandle,
+    quickack: bool,
+    buf: BytesMut,
+    chunk: usize,
+    protocol: ProtocolVersion,
+    max_packet: usize,
+    debug: bool,
+}
+
+const MIN_READ: usize = 4 * 1024;
+const MAX_READ: usize = 256 * 1024;
+
+impl PacketReader {
+    fn new(
+        rd: ReadHalf<Stream>,
+        socket: SocketHandle,
+        protocol: ProtocolVersion,
+        max_packet: usize,
+        debug: bool,
+    ) -> Self {
+        PacketReader {
+            rd,
+            socket,
+            quickack: false,
+            // Small at first: idle connections (bench conn) should cost little memory.
+            buf: BytesMut::new(),
+            chunk: MIN_READ,
+            protocol,
+            max_packet,
+            debug,
+        }
+    }
+
+    /// The next packet from bytes already read, if a whole one is there.
+    pub fn try_next(&mut self) -> anyhow::Result<Option<Incoming>> {
+        match packet::decode(self.protocol, &mut self.buf, self.max_packet) {
+            Ok(p) => {
+                if self.debug
+                    && let Some(p) = &p
+                {
+                    trace_incoming(p);
+                }
+                Ok(p)
+            }
+            Err(e @ CodecError::TooLarge { .. }) => Err(anyhow::anyhow!(
+                "the broker sent a {e}; raise it with -D connect maximum-packet-size"
+            )),
+            Err(e) => Err(crate::error::unreachable(e.to_string())),
+        }
+    }
+
+    /// The next packet, reading from the network as needed; `None` when the broker closed the
+    /// connection.
+    pub async fn next(&mut self) -> anyhow::Result<Option<Incoming>> {
+        loop {
+            if let Some(p) = self.try_next()? {
+                return Ok(Some(p));
+            }
+            if self.fill().await? == 0 {
+                return Ok(None);
+            }
+        }
+    }
+
+    /// Reads whatever the network has into the buffer; 0 means end of stream.
+    pub async fn fill(&mut self) -> anyhow::Result<usize> {
+        if self.buf.capacity() - self.buf.len() < self.chunk / 2 {
+            self.buf.reserve(self.chunk);
+        }
+        let spare = self.buf.capacity() - self.buf.len();
+        let n = self
+            .rd
+            .read_buf(&mut self.buf)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
+        if self.quickack {
+            transport::quickack(self.socket);
+        }
+        // A read that fills the buffer means traffic is heavy: read bigger chunks.
+        if n == spare && self.chunk < MAX_READ {
+            self.chunk *= 2;
+        }
+        Ok(n)
+    }
+
+    /// Acknowledge received TCP data at once (see [`transport::quickack`]): worth its system call
+    /// per read only when mqtk waits for acknowledgements to refill a window.
+    pub fn set_quickack(&mut self, on: bool) {
+        self.quickack = on;
+    }
+
+    /// Bytes read but not yet decoded.
+    pub fn pending_bytes(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+fn trace_incoming(p: &Incoming) {
+    match p {
+        Incoming::Publish(m) => trace_publish(
+            "received",
+            (m.dup, m.qos, m.retain, m.pkid),
+            &m.topic,
+            m.payload.len(),
+        ),
+        other => eprintln!("mqtk: debug: received {other:?}"),
+    }
+}
+
+/// mosquitto's `-d` style: `PUBLISH (d0, q1, r0, m7, 'topic', ... (5 bytes))`.
+fn trace_publish(
+    dir: &str,
+    (dup, qos, retain, pkid): (bool, u8, bool, u16),
+    topic: &str,
+    len: usize,
+) {
+    eprintln!(
+        "mqtk: debug: {dir} PUBLISH (d{}, q{qos}, r{}, m{pkid}, '{topic}', ... ({len} bytes))",
+        dup as u8, retain as u8
+    );
+}
+
+/// Encodes packets into a buffer and writes them in batches.
+pub struct PacketWriter {
+    wr: WriteHalf<Stream>,
+    buf: BytesMut,
+    protocol: ProtocolVersion,
+    /// The largest packet the broker accepts (from CONNACK).
+    max_packet: usize,
+    debug: bool,
+    last_write: Instant,
+}
+
+impl PacketWriter {
+    fn new(wr: WriteHalf<Stream>, protocol: ProtocolVersion, debug: bool) -> Self {
+        PacketWriter {
+            wr,
+            buf: BytesMut::new(),
+            protocol,
+            max_packet: PROTOCOL_MAX_PACKET,
+            debug,
+            last_write: Instant::now(),
+        }
+    }
+
+    /// Encodes a packet into the write buffer (nothing is sent until [`flush`](Self::flush)).
+    /// A packet larger than the broker accepts is an error.
+    pub fn queue(&mut self, p: &Outgoing) -> anyhow::Result<()> {
+        if self.debug {
+            trace_outgoing(p);
+        }
+        packet::encode(self.protocol, p, &mut self.buf, self.max_packet).map_err(|e| match e {
+            CodecError::TooLarge { .. } => {
+                crate::error::delivery(format!("cannot publish: {e} (the broker's limit)"))
+            }
+            e => anyhow::Error::new(e),
+        })
+    }
+
+    /// Bytes queued but not yet written.
+    pub fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Writes everything queued. Cancel-safe: what was not written stays queued.
+    pub async fn flush(&mut self) -> anyhow::Result<()> {
+        while !self.buf.is_empty() {
+            let n = self
+                .wr
+                .write_buf(&mut self.buf)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
+            if n == 0 {
+                anyhow::bail!("connection closed");
+            }
+        }
+        self.wr
+            .flush()
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
+        self.last_write = Instant::now();
+        Ok(())
+    }
+
+    /// When the last write finished: the keepalive clock runs from here.
+    pub fn last_write(&self) -> Instant {
+        self.last_write
+    }
+
+    /// Closes the write side (after DISCONNECT); errors are irrelevant at that point.
+    pub async fn shutdown(&mut self) {
+        let _ = self.wr.shutdown().await;
+    }
+}
+
+fn trace_outgoing(p: &Outgoing) {
+    match p {
+        Outgoing::Publish(m) => trace_publish(
+            "sending",
+            (m.dup, m.qos, m.retain, m.pkid),
+            &m.topic,
+            m.payload.len(),
+        ),
+        other => eprintln!("mqtk: debug: sending {other:?}"),
+    }
+}
+
+/// The keepalive clock: when to send PINGREQ, and when a missing PINGRESP means the broker is
+/// gone. MQTT lets the server wait 1.5 x keepalive; mqtk gives up on a silent broker after
+/// keepalive + half of it, so a stalled broker is detected within 2 x keepalive.
+#[derive(Clone, Debug)]
+pub struct Keepalive {
+    interval: Option<Duration>,
+    ping_sent: Option<Instant>,
+}
+
+/// What the keepalive clock asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeepaliveAction {
+    SendPing,
+    Dead,
+}
+
+impl Keepalive {
+    pub fn new(seconds: u16) -> Self {
+        Keepalive {
+            interval: (seconds > 0).then(|| Duration::from_secs(seconds as u64)),
+            ping_sent: None,
+        }
+    }
+
+    /// The next instant at which [`due`](Self::due) has something to say (far future if never).
+    pub fn deadline(&self, last_write: Instant) -> Instant {
+        match (self.interval, self.ping_sent) {
+            (None, _) => Instant::now() + Duration::from_secs(86_400 * 365),
+            (Some(i), None) => last_write + i,
+            (Some(i), Some(sent)) => sent + i / 2,
+        }
+    }
+
+    /// What to do now.
+    pub fn due(&mut self, now: Instant, last_write: Instant) -> Option<KeepaliveAction> {
+        if now < self.deadline(last_write) {
+            return None;
+        }
+        match self.ping_sent {
+            None => {
+                self.ping_sent = Some(now);
+                Some(KeepaliveAction::SendPing)
+            }
+            Some(_) => Some(KeepaliveAction::Dead),
+        }
+    }
+
+    /// Any packet from the broker proves it alive.
+    pub fn heard_from_broker(&mut self) {
+        self.ping_sent = None;
+    }
+
+    pub fn interval(&self) -> Option<Duration> {
+        self.interval
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mqtt31_connect_has_the_old_protocol_name() {
+        let mut buf = BytesMut::new();
+        v4::Connect::new("abc").write(&mut buf).unwrap();
+        let out = as_mqtt31(&buf);
+        assert_eq!(out[0], 0x10);
+        assert_eq!(out[1] as usize, out.len() - 2);
+        assert_eq!(&out[2..11], b"\x00\x06MQIsdp\x03");
+        assert_eq!(&out[11..], &buf[9..]);
+    }
+
+    #[test]
+    fn keepalive_pings_then_declares_death() {
+        let start = Instant::now();
+        let mut k = Keepalive::new(10);
+        assert_eq!(k.due(start, start), None);
+        let t = start + Duration::from_secs(10);
+        assert_eq!(k.due(t, start), Some(KeepaliveAction::SendPing));
+        assert_eq!(k.due(t + Duration::from_secs(4), t), None);
+        assert_eq!(
+            k.due(t + Duration::from_secs(5), t),
+            Some(KeepaliveAction::Dead)
+        );
+        k.heard_from_broker();
+        assert_eq!(k.due(t + Duration::from_secs(5), t), None);
+        assert_eq!(
+            Keepalive::new(0).due(start + Duration::from_secs(1000), start),
+            None
+        );
+    }
+}

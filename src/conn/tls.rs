@@ -1,0 +1,249 @@
+//! TLS client configuration (rustls): CA file/directory or the system's roots, client
+//! certificates, minimum version, ALPN, and `--insecure`. File problems are usage errors.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tokio_rustls::rustls::{
+    self, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier},
+    pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime},
+};
+
+use super::options::{TlsOptions, io_reason};
+use crate::cli::TlsVersion;
+use crate::error::usage;
+
+/// Builds the rustls client configuration for these options.
+pub fn client_config(opts: &TlsOptions) -> anyhow::Result<Arc<ClientConfig>> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let versions: &[&rustls::SupportedProtocolVersion] = match opts.min_version {
+        Some(TlsVersion::Tls13) => &[&rustls::version::TLS13],
+        _ => &[&rustls::version::TLS12, &rustls::version::TLS13],
+    };
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(versions)
+        .map_err(|e| usage(format!("TLS setup failed: {e}")))?;
+
+    let builder = if opts.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+    } else {
+        builder.with_root_certificates(roots(opts)?)
+    };
+
+    let mut config = match (&opts.cert, &opts.key) {
+        (Some(cert), Some(key)) => {
+            let chain = load_certs(cert, "--cert")?;
+            let key = load_key(key)?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| usage(format!("--cert/--key: {e}")))?
+        }
+        _ => builder.with_no_client_auth(),
+    };
+    if let Some(alpn) = &opts.alpn {
+        config.alpn_protocols = vec![alpn.as_bytes().to_vec()];
+    }
+    Ok(Arc::new(config))
+}
+
+fn roots(opts: &TlsOptions) -> anyhow::Result<RootCertStore> {
+    let mut store = RootCertStore::empty();
+    if let Some(file) = &opts.ca_file {
+        for cert in load_certs(file, "--cafile")? {
+            store
+                .add(cert)
+                .map_err(|e| usage(format!("--cafile {}: {e}", file.display())))?;
+        }
+    }
+    if let Some(dir) = &opts.ca_path {
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| usage(format!("--capath {}: {}", dir.display(), io_reason(&e))))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_file() {
+                // A CA directory also holds hash links and non-PEM files: take what parses.
+                if let Ok(certs) = load_certs(&path, "--capath") {
+                    let _ = store.add_parsable_certificates(certs);
+                }
+            }
+        }
+        if store.is_empty() {
+            return Err(usage(format!(
+                "--capath {}: no PEM certificates found",
+                dir.display()
+            )));
+        }
+    }
+    if opts.os_certs {
+        let found = rustls_native_certs::load_native_certs();
+        store.add_parsable_certificates(found.certs);
+    }
+    if store.is_empty() {
+        return Err(usage(
+            "no CA certificates to verify the broker with (give --cafile or --capath)",
+        ));
+    }
+    Ok(store)
+}
+
+fn load_certs(path: &Path, flag: &str) -> anyhow::Result<Vec<CertificateDer<'static>>> {
+    let data = read(path, flag)?;
+    let certs: Vec<_> = rustls_pemfile::certs(&mut data.as_slice())
+        .collect::<Result<_, _>>()
+        .map_err(|e| {
+            usage(format!(
+                "{flag} {}: not a PEM certificate file ({e})",
+                path.display()
+            ))
+        })?;
+    if certs.is_empty() {
+        return Err(usage(format!(
+            "{flag} {}: no PEM certificate found in the file",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
+fn load_key(path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
+    let data = read(path, "--key")?;
+    rustls_pemfile::private_key(&mut data.as_slice())
+        .map_err(|e| {
+            usage(format!(
+                "--key {}: not a PEM key file ({e})",
+                path.display()
+            ))
+        })?
+        .ok_or_else(|| {
+            usage(format!(
+                "--key {}: no PEM private key found in the file",
+                path.display()
+            ))
+        })
+}
+
+fn read(path: &Path, flag: &str) -> anyhow::Result<Vec<u8>> {
+    if path.is_dir() {
+        return Err(usage(format!(
+            "{flag} {}: is a directory, not a file",
+            path.display()
+        )));
+    }
+    std::fs::read(path).map_err(|e| usage(format!("{flag} {}: {}", path.display(), io_reason(&e))))
+}
+
+/// The server name to verify: a DNS name or an IP address.
+pub fn server_name(host: &str) -> anyhow::Result<ServerName<'static>> {
+    ServerName::try_from(host.to_string())
+        .map_err(|_| usage(format!("'{host}' is not a valid TLS server name")))
+}
+
+/// `--insecure`: accepts any certificate, but still checks handshake signatures so the session
+/// keys are real.
+#[derive(Debug)]
+struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for NoVerification {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// A TLS failure in words: hostname mismatches name both names.
+pub fn describe_error(err: &std::io::Error, host: &str) -> String {
+    let inner = err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
+    match inner {
+        Some(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::NotValidForNameContext {
+                expected,
+                presented,
+            },
+        )) => format!(
+            "the broker's certificate is not valid for '{}' (it names: {})",
+            expected.to_str(),
+            presented
+                .iter()
+                .map(|n| plain_name(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Some(rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName)) => {
+            format!("the broker's certificate is not valid for '{host}'")
+        }
+        Some(rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer)) => {
+            "the broker's certificate is signed by an unknown CA (check --cafile)".to_string()
+        }
+        Some(e) => e.to_string(),
+        None => io_reason(err),
+    }
+}
+
+/// webpki lists the certificate's names in their Debug form (`DnsName("x")`,
+/// `IpAddress(127.0.0.1)`); users want just the name.
+fn plain_name(debug: &str) -> &str {
+    debug
+        .strip_prefix("DnsName(\"")
+        .and_then(|n| n.strip_suffix("\")"))
+        .or_else(|| {
+            debug
+                .strip_prefix("IpAddress(")
+                .and_then(|n| n.strip_suffix(')'))
+        })
+        .unwrap_or(debug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_names_are_shown_plain() {
+        assert_eq!(plain_name("DnsName(\"broker.example\")"), "broker.example");
+        assert_eq!(plain_name("IpAddress(127.0.0.1)"), "127.0.0.1");
+        assert_eq!(plain_name("DirectoryName"), "DirectoryName");
+    }
+}

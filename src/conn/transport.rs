@@ -1,0 +1,199 @@
+//! Byte streams to a broker: TCP (optionally from a chosen local address), TLS over TCP,
+//! WebSocket (plain or TLS) and Unix sockets, all behind one boxed stream type.
+
+use std::net::SocketAddr;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpSocket, TcpStream};
+
+use super::options::{ConnectOptions, Target, io_reason};
+use super::tls;
+use crate::error::unreachable;
+
+/// Any byte stream to a broker.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+pub type Stream = Box<dyn Io>;
+
+/// The TCP socket under a stream (also under TLS or WebSocket), for socket options set while
+/// the connection runs.
+#[cfg(unix)]
+pub type SocketHandle = Option<std::os::fd::RawFd>;
+#[cfg(not(unix))]
+pub type SocketHandle = Option<()>;
+
+fn handle_of(tcp: &TcpStream) -> SocketHandle {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        Some(tcp.as_raw_fd())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tcp;
+        Some(())
+    }
+}
+
+/// Acknowledges received data at once instead of after the delayed-ACK timer. Brokers that
+/// leave Nagle's algorithm on (mosquitto does) hold back small acknowledgements until their
+/// previous segment is ACKed, which would stall a publisher refilling its window by ~40 ms.
+/// Linux clears the flag by itself, so it is set again after every read.
+pub fn quickack(handle: SocketHandle) {
+    #[cfg(target_os = "linux")]
+    if let Some(fd) = handle {
+        let one: libc::c_int = 1;
+        // SAFETY: fd is the live socket owned by this connection's stream; the option value is
+        // a c_int of the size passed.
+        unsafe {
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_QUICKACK,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = handle;
+}
+
+/// Opens the stream the options describe (TCP connect, TLS and WebSocket handshakes).
+/// Failures carry the "unreachable" kind (exit 3).
+pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle)> {
+    let target = opts.describe_target();
+    match &opts.target {
+        Target::Unix(path) => {
+            #[cfg(unix)]
+            {
+                let s = tokio::net::UnixStream::connect(path).await.map_err(|e| {
+                    unreachable(format!("cannot connect to {target}: {}", io_reason(&e)))
+                })?;
+                Ok((Box::new(s), None))
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = path;
+                Err(crate::error::usage(
+                    "--unix is not supported on this platform",
+                ))
+            }
+        }
+        Target::Tcp { host, port } => {
+            let tcp = tcp(opts, host, *port).await?;
+            let handle = handle_of(&tcp);
+            match &opts.tls {
+                None => Ok((Box::new(tcp), handle)),
+                Some(_) => Ok((Box::new(tls_over(opts, host, tcp).await?), handle)),
+            }
+        }
+        Target::WebSocket { host, port, path } => {
+            let tcp = tcp(opts, host, *port).await?;
+            let handle = handle_of(&tcp);
+            let ws = match &opts.tls {
+                None => websocket(tcp, "ws", host, *port, path, &target).await?,
+                Some(_) => {
+                    let tls = tls_over(opts, host, tcp).await?;
+                    websocket(tls, "wss", host, *port, path, &target).await?
+                }
+            };
+            Ok((ws, handle))
+        }
+    }
+}
+
+async fn tcp(opts: &ConnectOptions, host: &str, port: u16) -> anyhow::Result<TcpStream> {
+    let target = opts.describe_target();
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|e| unreachable(format!("cannot resolve host '{host}': {}", io_reason(&e))))?
+        .filter(|a| opts.bind.is_none_or(|b| b.is_ipv4() == a.is_ipv4()))
+        .collect();
+    if addrs.is_empty() {
+        return Err(unreachable(format!(
+            "host '{host}' has no address usable from the bind address"
+        )));
+    }
+    let mut last = None;
+    for addr in addrs {
+        match connect_from(addr, opts.bind).await {
+            Ok(s) => {
+                // mqtk batches its own writes, so Nagle's algorithm would only add delay.
+                let _ = s.set_nodelay(true);
+                return Ok(s);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    let reason = last.map_or_else(|| "no address".to_string(), |e| io_reason(&e));
+    Err(unreachable(format!("cannot connect to {target}: {reason}")))
+}
+
+async fn connect_from(
+    addr: SocketAddr,
+    bind: Option<std::net::IpAddr>,
+) -> std::io::Result<TcpStream> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    if let Some(ip) = bind {
+        socket.bind(SocketAddr::new(ip, 0))?;
+    }
+    socket.connect(addr).await
+}
+
+async fn tls_over(
+    opts: &ConnectOptions,
+    host: &str,
+    tcp: TcpStream,
+) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+    let tls_opts = opts.tls.as_ref().cloned().unwrap_or_default();
+    let config = tls::client_config(&tls_opts)?;
+    let name = tls::server_name(host)?;
+    tokio_rustls::TlsConnector::from(config)
+        .connect(name, tcp)
+        .await
+        .map_err(|e| {
+            unreachable(format!(
+                "TLS handshake with {} failed: {}",
+                opts.describe_target(),
+                tls::describe_error(&e, host)
+            ))
+        })
+}
+
+async fn websocket<S>(
+    stream: S,
+    scheme: &str,
+    host: &str,
+    port: u16,
+    path: &str,
+    target: &str,
+) -> anyhow::Result<Stream>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    use async_tungstenite::tungstenite::client::IntoClientRequest;
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    let url = format!("{scheme}://{host}:{port}{path}");
+    let mut request = url
+        .as_str()
+        .into_client_request()
+        .map_err(|e| crate::error::usage(format!("invalid WebSocket URL {url}: {e}")))?;
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        "mqtt".parse().expect("static header value"),
+    );
+    let (ws, _response) = async_tungstenite::tokio::client_async(request, stream)
+        .await
+        .map_err(|e| unreachable(format!("WebSocket handshake with {target} failed: {e}")))?;
+    Ok(Box::new(ws_stream_tungstenite::WsStream::new(ws)))
+}

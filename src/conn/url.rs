@@ -1,0 +1,156 @@
+//! `-L` broker URLs: `mqtt[s]://[user[:pass]@]host[:port]/topic` (as mosquitto) and
+//! `ws[s]://[user[:pass]@]host[:port][/path]` (the path is the WebSocket path; topics come from
+//! `-t`). Parsed by hand because a topic may contain `#`, which URL parsers take as a fragment.
+
+/// The parts of a broker URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokerUrl {
+    pub scheme: Scheme,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub host: String,
+    pub port: Option<u16>,
+    /// For mqtt/mqtts: the topic (may be empty). For ws/wss: the WebSocket path.
+    pub path: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    Mqtt,
+    Mqtts,
+    Ws,
+    Wss,
+}
+
+impl Scheme {
+    pub fn is_tls(self) -> bool {
+        matches!(self, Scheme::Mqtts | Scheme::Wss)
+    }
+    pub fn is_websocket(self) -> bool {
+        matches!(self, Scheme::Ws | Scheme::Wss)
+    }
+    pub fn default_port(self) -> u16 {
+        match self {
+            Scheme::Mqtt => 1883,
+            Scheme::Mqtts => 8883,
+            Scheme::Ws => 80,
+            Scheme::Wss => 443,
+        }
+    }
+}
+
+/// Parses a broker URL; errors are one-line messages for the user.
+pub fn parse(url: &str) -> Result<BrokerUrl, String> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| {
+        format!("'{url}' is not a broker URL (expected mqtt://, mqtts://, ws:// or wss://)")
+    })?;
+    let scheme = match scheme.to_ascii_lowercase().as_str() {
+        "mqtt" | "tcp" => Scheme::Mqtt,
+        "mqtts" | "ssl" | "tls" => Scheme::Mqtts,
+        "ws" => Scheme::Ws,
+        "wss" => Scheme::Wss,
+        other => {
+            return Err(format!(
+                "unknown URL scheme '{other}' (use mqtt, mqtts, ws or wss)"
+            ));
+        }
+    };
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, ""),
+    };
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+        None => (None, authority),
+    };
+    let (username, password) = match userinfo {
+        None => (None, None),
+        Some(u) => match u.split_once(':') {
+            Some((user, pass)) => (Some(user.to_string()), Some(pass.to_string())),
+            None => (Some(u.to_string()), None),
+        },
+    };
+    let (host, port) = split_host_port(hostport)?;
+    if host.is_empty() {
+        return Err(format!("'{url}' has no host"));
+    }
+    let path = if scheme.is_websocket() {
+        format!("/{path}")
+    } else {
+        path.to_string()
+    };
+    Ok(BrokerUrl {
+        scheme,
+        username,
+        password,
+        host,
+        port,
+        path,
+    })
+}
+
+fn split_host_port(s: &str) -> Result<(String, Option<u16>), String> {
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        let end = rest
+            .find(']')
+            .ok_or_else(|| format!("'{s}': unclosed '[' in IPv6 address"))?;
+        let after = &rest[end + 1..];
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(p),
+            None if after.is_empty() => None,
+            None => return Err(format!("'{s}': unexpected text after IPv6 address")),
+        };
+        (rest[..end].to_string(), port)
+    } else {
+        match s.rsplit_once(':') {
+            Some((h, p)) => (h.to_string(), Some(p)),
+            None => (s.to_string(), None),
+        }
+    };
+    let port = match port {
+        None => None,
+        Some(p) => Some(crate::cli::values::parse_port(p)?),
+    };
+    Ok((host, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mosquitto_form_with_credentials_and_topic() {
+        let u = parse("mqtt://alice:s3cr@t@broker.example:1884/a/+/#").unwrap();
+        assert_eq!(u.scheme, Scheme::Mqtt);
+        assert_eq!(u.username.as_deref(), Some("alice"));
+        assert_eq!(u.password.as_deref(), Some("s3cr@t"));
+        assert_eq!(u.host, "broker.example");
+        assert_eq!(u.port, Some(1884));
+        assert_eq!(u.path, "a/+/#");
+    }
+
+    #[test]
+    fn websocket_path_and_ipv6() {
+        let u = parse("wss://[::1]:8081/mqtt").unwrap();
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("::1", Some(8081), "/mqtt")
+        );
+        assert!(u.scheme.is_tls() && u.scheme.is_websocket());
+        assert_eq!(parse("ws://h").unwrap().path, "/");
+    }
+
+    #[test]
+    fn bad_urls() {
+        assert!(
+            parse("http://h/t")
+                .unwrap_err()
+                .contains("unknown URL scheme")
+        );
+        assert!(parse("broker:1883").is_err());
+        assert!(parse("mqtt://h:0/t").is_err());
+        assert!(parse("mqtt://h:70000/t").is_err());
+        assert!(parse("mqtt:///t").is_err());
+        assert!(parse("mqtt://[::1/t").is_err());
+    }
+}

@@ -250,6 +250,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand -d 'Print a packet trace on stderr (passwords redacted)'
             cand --debug 'Print a packet trace on stderr (passwords redacted)'
             cand --quiet 'Print no warnings or progress on stderr (errors still show)'
+            cand --embedded-broker 'Start an embedded broker (`mqtk broker`) on a free loopback port and benchmark it; never implied, so a benchmark of a real broker cannot measure the embedded one by mistake'
             cand -r 'Publish with the retain flag'
             cand --retain 'Publish with the retain flag'
             cand --json 'Print one JSON result document on stdout'

@@ -186,6 +186,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs -d 
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l embedded-broker -d 'Start an embedded broker (`mqtk broker`) on a free loopback port and benchmark it; never implied, so a benchmark of a real broker cannot measure the embedded one by mistake'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s r -l retain -d 'Publish with the retain flag'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l json -d 'Print one JSON result document on stdout'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l csv -d 'Print a CSV header and one row for the run on stdout'

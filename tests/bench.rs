@@ -483,3 +483,30 @@ fn too_many_connections_for_the_file_limit_is_a_usage_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("open files"), "{err}");
 }
+
+/// The fresh-machine path: no broker anywhere, `bench --embedded-broker` starts its own.
+#[cfg(feature = "broker")]
+#[test]
+fn embedded_broker_run_loses_nothing_at_qos_1() {
+    let out = run(common::mqtk_std().args([
+        "bench",
+        "--embedded-broker",
+        "--quiet",
+        "-q",
+        "1",
+        "-n",
+        "5000",
+        "--json",
+    ]));
+    assert_eq!(code(&out), 0, "{out:?}");
+    let r = json_of(&out);
+    let (p, rc) = (r.publish.unwrap(), r.receive.unwrap());
+    assert_eq!((p.sent, p.acked, rc.received), (5000, 5000, 5000));
+    assert_eq!((rc.lost, rc.duplicates), (0, 0));
+}
+
+#[test]
+fn embedded_broker_is_never_combined_with_a_broker_address() {
+    let out = run(common::mqtk_std().args(["bench", "--embedded-broker", "-p", "1883"]));
+    assert_eq!(code(&out), 2, "{out:?}");
+}

@@ -42,6 +42,11 @@ pub struct BenchArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
 
+    /// Start an embedded broker (`mqtk broker`) on a free loopback port and benchmark it;
+    /// never implied, so a benchmark of a real broker cannot measure the embedded one by mistake
+    #[arg(long = "embedded-broker", conflicts_with_all = ["host", "port", "url", "unix"], help_heading = "Load")]
+    pub embedded_broker: bool,
+
     /// Number of publishing clients
     #[arg(
         long,

@@ -10,7 +10,9 @@ use crate::conn::ConnectOptions;
 use crate::error::{self, Failure, Kind};
 use crate::signals::interrupted;
 
-pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
+    // Kept alive until the bench is over; dropping it stops the broker.
+    let _broker = embedded_broker(&mut args)?;
     let plan = Plan::from_args(&args)?;
     let opts = ConnectOptions::from_args(&args.connect)?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -84,4 +86,34 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// `--embedded-broker`: starts one on its own thread and points the connection flags at it.
+#[cfg(feature = "broker")]
+fn embedded_broker(
+    args: &mut BenchArgs,
+) -> anyhow::Result<Option<crate::broker::BackgroundBroker>> {
+    use crate::broker::{BackgroundBroker, BrokerOptions};
+    if !args.embedded_broker {
+        return Ok(None);
+    }
+    let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+    let broker = BackgroundBroker::start(BrokerOptions::loopback(listen), 1)?;
+    let addr = broker.local_addr();
+    args.connect.host = addr.ip().to_string();
+    args.connect.port = Some(addr.port());
+    if !args.connect.quiet {
+        eprintln!("mqtk: bench: started an embedded broker (mqtk broker) on mqtt://{addr}");
+    }
+    Ok(Some(broker))
+}
+
+#[cfg(not(feature = "broker"))]
+fn embedded_broker(args: &mut BenchArgs) -> anyhow::Result<Option<()>> {
+    if args.embedded_broker {
+        return Err(error::usage(
+            "--embedded-broker: this mqtk was built without the `broker` feature",
+        ));
+    }
+    Ok(None)
 }

@@ -741,3 +741,99 @@ fn secure_websocket_listener_upgrades_over_tls() {
     });
     assert_eq!(&head, b"HTTP/1.1 101");
 }
+
+/// The foundation's interop cases through `mqtk broker`: mqtk pub -> mosquitto_sub and
+/// mosquitto_pub -> mqtk sub, every QoS, both protocol versions, 1,000 lines each in order.
+#[test]
+fn mqtk_clients_interoperate_through_the_embedded_broker() {
+    let broker = Broker::start(&[]);
+    let port = broker.port().to_string();
+    let lines: String = (1..=1000).map(|i| format!("{i}\n")).collect();
+    for version in ["311", "5"] {
+        for qos in ["0", "1", "2"] {
+            // mqtk pub -l -> mosquitto_sub
+            let topic = format!("interop/a/{version}/{qos}");
+            let id = format!("ia-{version}-{qos}");
+            let sub = Sub::start(
+                &broker,
+                &id,
+                &[
+                    "-V",
+                    if version == "5" { "mqttv5" } else { "mqttv311" },
+                    "-q",
+                    qos,
+                    "-t",
+                    &topic,
+                    "-C",
+                    "1000",
+                    "-W",
+                    "20",
+                ],
+            );
+            let mut publisher = Command::new(MQTK)
+                .args([
+                    "pub", "-p", &port, "-V", version, "-q", qos, "-t", &topic, "-l",
+                ])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            publisher
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(lines.as_bytes())
+                .unwrap();
+            let status = wait_bounded(&mut publisher, STEP).expect("mqtk pub did not finish");
+            assert!(status.success(), "mqtk pub -V {version} -q {qos}: {status}");
+            let (status, got) = sub.finish();
+            assert!(
+                status.success(),
+                "mosquitto_sub -V {version} -q {qos}: {status}"
+            );
+            assert_eq!(got.join("\n") + "\n", lines, "-V {version} -q {qos}");
+
+            // mosquitto_pub -> mqtk sub
+            let topic = format!("interop/b/{version}/{qos}");
+            let id = format!("ib-{version}-{qos}");
+            let needle = format!("client '{id}' subscribed");
+            let before = broker.log_count(&needle);
+            let mut subscriber = Command::new(MQTK)
+                .args(["sub", "-p", &port, "-V", version, "-q", qos, "-t", &topic])
+                .args(["-i", &id, "-C", "3", "-W", "20", "-F", "%q %t %p"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            broker.wait_for_log(&needle, before);
+            let v = if version == "5" { "mqttv5" } else { "mqttv311" };
+            for i in 1..=3 {
+                pub_ok(&[
+                    "-p",
+                    &port,
+                    "-V",
+                    v,
+                    "-q",
+                    qos,
+                    "-t",
+                    &topic,
+                    "-m",
+                    &format!("m{i}"),
+                ]);
+            }
+            let status = wait_bounded(&mut subscriber, STEP).expect("mqtk sub did not finish");
+            assert!(status.success(), "mqtk sub -V {version} -q {qos}: {status}");
+            let mut out = String::new();
+            subscriber
+                .stdout
+                .take()
+                .unwrap()
+                .read_to_string(&mut out)
+                .unwrap();
+            let want: String = (1..=3).map(|i| format!("{qos} {topic} m{i}\n")).collect();
+            assert_eq!(out, want, "-V {version} -q {qos}");
+        }
+    }
+}

@@ -768,3 +768,68 @@ fn oversize_publish_with_mqtt311_is_dropped_by_the_broker_unseen() {
     assert!(!delivered, "mosquitto delivered a message above its limit");
     assert_eq!(code, Some(0), "mosquitto changed behaviour: {stderr}");
 }
+
+/// A broker that goes away for good: after `--reconnect-attempts` mqtk gives up with the
+/// unreachable code (sub) or the delivery code and the count of what was not acknowledged (pub).
+#[test]
+fn giving_up_on_a_vanished_broker() {
+    let mut broker = Broker::start();
+    let policy = [
+        "--reconnect-attempts",
+        "3",
+        "--reconnect-max-delay",
+        "200ms",
+    ];
+    let sub = spawn_subscriber(
+        &broker,
+        mqtk_std()
+            .arg("sub")
+            .args(broker.args())
+            .args(["-i", "vanish-sub", "-t", "vanish"])
+            .args(policy),
+        "vanish-sub",
+        "vanish",
+    );
+    let watcher = spawn_subscriber(
+        &broker,
+        mosquitto_sub(&broker).args(["-i", "vanish-watch", "-t", "vanish"]),
+        "vanish-watch",
+        "vanish",
+    );
+    let mut publisher = Background::spawn_with_stdin(
+        mqtk_std()
+            .arg("pub")
+            .args(broker.args())
+            .args(["-l", "-q", "1", "-t", "vanish"])
+            .args(policy),
+    );
+    let (written, go) = feed(&mut publisher, b"one\n".to_vec(), b"two\n".to_vec());
+    written.recv_timeout(SHORT).expect("publisher input");
+    assert!(watcher.wait_for_lines(1, SHORT));
+    broker.stop();
+    let _ = go.send(());
+    let started = Instant::now();
+    let out = sub.wait(SHORT);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("gave up after 3 reconnect attempts"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("mqtk: error: "))
+            .count(),
+        1
+    );
+    let out = publisher.wait(SHORT);
+    let stderr = text(&out.stderr);
+    eprintln!("gave up after {:?}", started.elapsed());
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("gave up after 3 reconnect attempts")
+            && stderr.contains("message(s) not acknowledged"),
+        "{stderr}"
+    );
+}

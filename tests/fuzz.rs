@@ -230,11 +230,11 @@ fn fuzz_properties() {
         "properties",
         &[
             b"publish\0user-property\0k\0v",
-            b"connect\0receive-maximum\05",
-            b"publish\0message-expiry-interval\060\0publish\0content-type\0text/plain",
-            b"will\0will-delay-interval\010",
-            b"subscribe\0subscription-identifier\07",
-            b"connect\0maximum-packet-size\01000\0disconnect\0session-expiry-interval\00",
+            b"connect\0receive-maximum\x005",
+            b"publish\0message-expiry-interval\x0060\0publish\0content-type\0text/plain",
+            b"will\0will-delay-interval\x0010",
+            b"subscribe\0subscription-identifier\x007",
+            b"connect\0maximum-packet-size\x001000\0disconnect\0session-expiry-interval\x000",
         ],
         checks::properties,
     );

@@ -9,8 +9,8 @@
 //! Not covered, on purpose: a NUL byte in a topic cannot reach mqtk through argv (the kernel
 //! ends each argument at the first NUL) and no other source takes topics (`-l` lines are
 //! payloads); `conn::topic`'s unit tests and the stable fuzz test check NUL rejection instead.
-//! An unreadable (mode 000) file cannot be tested when the tests run as root (CI does), because
-//! root reads any file; missing files and directories stand in for it.
+//! A mode-000 file is only unreadable when the tests do not run as root (CI runs as root);
+//! `/proc/self/mem`, which fails to read even for root, stands in for it there.
 
 mod common;
 
@@ -172,7 +172,11 @@ fn check(row: &Row) -> Option<String> {
     match other.as_slice() {
         [line] if line.starts_with("mqtk: error: ") => {
             let line = line.to_lowercase();
-            if !row.needle.split('|').any(|n| line.contains(&n.to_lowercase())) {
+            if !row
+                .needle
+                .split('|')
+                .any(|n| line.contains(&n.to_lowercase()))
+            {
                 problems.push(format!("error line lacks `{}`", row.needle));
             }
         }
@@ -235,7 +239,7 @@ fn bad_invocations_fail_cleanly() {
     // subcommands land (e.g. `bench --clients 0`, `bench --duration x`, `broker -p 70000`,
     // `broker -c missing.conf`).
     #[rustfmt::skip]
-    let rows = vec![
+    let mut rows = vec![
         // --- URLs, hosts and ports (usage: exit 2) ---
         row("url without scheme", &[&"pub", &"-L", &"broker:1883/t", &"-m", &"x"], 2, "not a broker URL"),
         row("unknown scheme", &[&"pub", &"-L", &"http://127.0.0.1/t", &"-m", &"x"], 2, "unknown URL scheme 'http'"),
@@ -322,6 +326,78 @@ fn bad_invocations_fail_cleanly() {
         row("anonymous on auth listener", &[&"sub", &"-h", &h, &"-p", &auth, &"-t", &"t"], 5, "not authorised"),
         row("unknown user 5", &[&"pub", &"-h", &h, &"-p", &auth, &"-u", &"mallory", &"-P", &"x", &"-t", &"t", &"-m", &"x", &"-V", &"5"], 135, "not authorised (135)"),
     ];
+    // Files that exist but cannot be read. /proc/self/mem fails to read (EIO at offset 0) even
+    // for root; a mode-000 file only when the tests do not run as root.
+    let unreadable = Path::new("/proc/self/mem");
+    rows.push(row(
+        "-f unreadable",
+        &[&"pub", &"-t", &"t", &"-f", &unreadable],
+        2,
+        "-f /proc/self/mem",
+    ));
+    rows.push(row(
+        "--pw-file unreadable",
+        &[
+            &"pub",
+            &"-t",
+            &"t",
+            &"-m",
+            &"x",
+            &"-u",
+            &"u",
+            &"--pw-file",
+            &unreadable,
+        ],
+        2,
+        "cannot read password file",
+    ));
+    rows.push(row(
+        "--cafile unreadable",
+        &[
+            &"pub",
+            &"-h",
+            &h,
+            &"-p",
+            &tls,
+            &"-t",
+            &"t",
+            &"-m",
+            &"x",
+            &"--cafile",
+            &unreadable,
+        ],
+        2,
+        "--cafile /proc/self/mem",
+    ));
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = dir.join("locked.key");
+        std::fs::write(&locked, "secret").expect("write");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+        rows.push(row(
+            "--key mode 000",
+            &[
+                &"pub",
+                &"-h",
+                &h,
+                &"-p",
+                &tls,
+                &"-t",
+                &"t",
+                &"-m",
+                &"x",
+                &"--cafile",
+                &ca,
+                &"--cert",
+                &cert,
+                &"--key",
+                &locked.as_path(),
+            ],
+            2,
+            "Permission denied",
+        ));
+    }
     assert!(rows.len() >= 40, "the table shrank to {} rows", rows.len());
 
     let failures: Vec<String> = rows.iter().filter_map(check).collect();

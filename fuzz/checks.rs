@@ -88,7 +88,8 @@ pub fn url(data: &[u8]) {
     }
     // An error never quotes the password of a URL that has one: put a marker where the
     // password goes (after the first `:` of the part before the last `@`) and look for it.
-    const MARKER: &str = "Zq9PassWord9qZ";
+    // No proper prefix of the marker is also its suffix, so it cannot form across the splice.
+    const MARKER: &str = "<pass-WORD-9>";
     let start = text.find("://").map_or(0, |i| i + 3);
     let rest = &text[start..];
     if let Some(at) = rest.rfind('@')
@@ -99,7 +100,10 @@ pub fn url(data: &[u8]) {
             &text[..start + colon + 1],
             &text[start + at..]
         );
-        if let Err(e) = url::parse(&probe) {
+        // The input may hold the marker itself (libFuzzer learns it): then it proves nothing.
+        if probe.matches(MARKER).count() == 1
+            && let Err(e) = url::parse(&probe)
+        {
             assert!(
                 !e.contains(MARKER),
                 "{probe:?}: error {e:?} quotes the password"

@@ -28,6 +28,8 @@ complete -c mqtk -n "__fish_mqtk_needs_command" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_needs_command" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s h -l host -d 'Broker host name or address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
@@ -39,7 +41,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s I -l id-prefix -d 'Cli
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s u -l username -d 'User name' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
@@ -85,7 +87,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s I -l id-prefix -d 'Cli
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s u -l username -d 'User name' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
@@ -131,6 +133,79 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print one JSO
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent --json output over several lines'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -l no-eol -d 'Do not print a newline after each message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l publishers -l pubs -d 'Number of publishing clients' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subscribers -l subs -d 'Number of subscribing clients' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connections -d 'Number of connections `bench conn` opens' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s n -l messages -d 'Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop after this many per subscriber' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s s -l size -d 'Message size in bytes, at least the 24-byte bench header' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'Quality of service: 0, 1 or 2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message\'s intended send time, so broker stalls show in the percentiles' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-rate -d 'Subscribers read at most this many messages per second each (0: as fast as possible); simulates slow consumers, e.g. to see what a broker drops' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l total-rate -d 'Messages per second over all publishers, shared evenly (instead of --rate)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s t -l topic -d 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l filter -d 'Subscriber topic filter [default: the topic template with %-levels replaced by +]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s M -l max-inflight -d 'Most unacknowledged QoS 1/2 messages per publisher' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'Connections opened per second (0: as fast as possible)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l hold -d '`bench conn`: how long to hold the connections open' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Leave this long out of rates and latency at the start' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l drain -d 'After the publishers finish, wait at most this long for messages still on their way' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l source-addr -d 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l assert -d 'Check a threshold after the run, e.g. \'p99 < 20ms\', \'lost == 0\', \'rate >= 50k\' (repeatable); any failure exits 7' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s r -l retain -d 'Publish with the retain flag'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l json -d 'Print one JSON result document on stdout'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l csv -d 'Print a CSV header and one row for the run on stdout'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l per-client -d 'Add a row per client to the report'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s p -l port -d 'MQTT port to listen on (0: pick a free port and print it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l listen -d 'Address to listen on (anything but loopback without --passwords prints a warning)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l ws-port -d 'Also accept MQTT over WebSocket on PORT (path /mqtt; 0: pick a free port)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-port -d 'Also accept MQTT over TLS on PORT [default with --tls-cert: 8883; 0: pick a free port]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l wss-port -d 'Also accept MQTT over secure WebSocket on PORT (path /mqtt; needs --tls-cert)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-cert -d 'Server certificate chain (PEM) for the TLS listeners' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-key -d 'Private key (PEM) for --tls-cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l passwords -d 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l sys-interval -d 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l allow-anonymous -d 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s v -l verbose -d 'Log client connects, disconnects and subscriptions on stderr'
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l quiet -d 'Print nothing on stderr but errors (the listening lines on stdout stay)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -9,7 +9,12 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub mod bench;
+#[cfg(feature = "broker")]
+pub mod broker;
 pub mod values;
+
+pub use bench::BenchArgs;
 
 pub use values::{ProtocolVersion, QosLevel};
 
@@ -61,6 +66,13 @@ pub enum Command {
     /// Subscribe to topics and print messages (flags as mosquitto_sub)
     #[command(name = "sub", disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
     Sub(SubArgs),
+    /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
+    #[command(disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
+    Bench(BenchArgs),
+    /// Run an MQTT broker in this process (for demos, tests and CI jobs)
+    #[cfg(feature = "broker")]
+    #[command(disable_help_flag = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Broker(broker::BrokerArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
     Generate(GenerateArgs),
@@ -120,7 +132,7 @@ pub struct ConnectArgs {
     #[arg(long = "pw-file", value_name = "FILE", conflicts_with = "password")]
     pub pw_file: Option<PathBuf>,
 
-    /// Keepalive interval in seconds (0 disables it; MQTT 5 needs at least 5)
+    /// Keepalive interval in seconds (0 disables it)
     #[arg(short = 'k', long, default_value_t = 60, value_name = "SECONDS")]
     pub keepalive: u16,
 
@@ -143,7 +155,7 @@ pub struct ConnectArgs {
 
     /// MQTT 5 property, as mosquitto's: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY
     /// VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect
-    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
+    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
     pub property: Vec<String>,
 
     /// Give up connecting after this long (e.g. 10, 5s, 500ms)

@@ -1,6 +1,9 @@
 //! mqtk: a command-line MQTT toolkit. The library holds everything so that tests, fuzz targets and
 //! benches can call it; `main.rs` only hands over to [`cmd::main`].
 
+pub mod bench;
+#[cfg(feature = "broker")]
+pub mod broker;
 pub mod cli;
 pub mod cmd;
 pub mod conn;

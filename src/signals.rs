@@ -43,6 +43,21 @@ impl Signals {
     }
 }
 
+impl Signals {
+    /// Runs `work` unless a signal comes first, in which case the result is the
+    /// [`interrupted`] error with `what` (e.g. while connecting or waiting to reconnect).
+    pub async fn or_interrupt<T>(
+        &mut self,
+        work: impl std::future::Future<Output = anyhow::Result<T>>,
+        what: impl FnOnce() -> String,
+    ) -> anyhow::Result<T> {
+        tokio::select! {
+            r = work => r,
+            sig = self.recv() => Err(interrupted(sig, what())),
+        }
+    }
+}
+
 /// The error that makes the process exit 130 / 143, with a note of what was done.
 pub fn interrupted(signal: Signal, what: impl Into<String>) -> anyhow::Error {
     let name = match signal {

@@ -8,6 +8,9 @@ use clap::Parser;
 use crate::cli::{Cli, Command};
 use crate::error;
 
+pub mod bench;
+#[cfg(feature = "broker")]
+pub mod broker;
 pub mod generate;
 pub mod publish;
 pub mod subscribe;
@@ -34,7 +37,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Generate(args) => generate::run(&args),
+        #[cfg(feature = "broker")]
+        Command::Broker(args) => broker::run(args),
     }
 }
 

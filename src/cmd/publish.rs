@@ -261,7 +261,10 @@ struct Tally {
 
 async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
-    let mut session = connect(&opts).await?;
+    let mut session = signals
+        .or_interrupt(connect(&opts), || "not connected; nothing sent".into())
+        .await?;
+    session.reader.set_quickack(plan.qos > 0);
     check_broker_limits(&session, &plan)?;
     let mut inflight = Inflight::new(plan.max_inflight.min(session.info.receive_maximum));
     let mut tally = Tally::default();
@@ -331,17 +334,25 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
             };
         }
         if let Some(why) = lost {
-            session = reconnector.reconnect(&opts, &why).await.map_err(|e| {
-                delivery(format!(
-                    "{e:#}; {} message(s) not acknowledged{}",
-                    inflight.len(),
-                    if exhausted {
-                        ""
-                    } else {
-                        ", and the rest of the input not sent"
-                    }
-                ))
-            })?;
+            let unacked = inflight.len();
+            let unsent = if exhausted {
+                ""
+            } else {
+                ", and the rest of the input not sent"
+            };
+            let reconnecting = async {
+                reconnector.reconnect(&opts, &why).await.map_err(|e| {
+                    delivery(format!(
+                        "{e:#}; {unacked} message(s) not acknowledged{unsent}"
+                    ))
+                })
+            };
+            session = signals
+                .or_interrupt(reconnecting, || {
+                    format!("{unacked} message(s) not acknowledged (while reconnecting)")
+                })
+                .await?;
+            session.reader.set_quickack(plan.qos > 0);
             check_broker_limits(&session, &plan)?;
             inflight.set_limit(plan.max_inflight.min(session.info.receive_maximum));
             for packet in inflight.resend() {

@@ -133,7 +133,9 @@ struct Receiver {
 
 async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
-    let mut session = connect(&opts).await?;
+    let mut session = signals
+        .or_interrupt(connect(&opts), || "not connected".into())
+        .await?;
     let deadline = plan.timeout.map(|t| Instant::now() + t);
     plan.queue_requests(&mut session, &opts)?;
     let mut rx = Receiver {
@@ -194,7 +196,12 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             }
             Some(Stop::Lost(why)) => {
                 rx.flush_stdout()?;
-                session = reconnector.reconnect(&opts, &why).await?;
+                let printed = rx.printed;
+                session = signals
+                    .or_interrupt(reconnector.reconnect(&opts, &why), || {
+                        format!("{printed} message(s) received (while reconnecting)")
+                    })
+                    .await?;
                 if !session.info.session_present {
                     // The broker forgot us: subscriptions and QoS 2 state went with the session.
                     rx.awaiting_release.clear();
@@ -210,6 +217,15 @@ async fn disconnect(session: &mut Session) {
         let _ = session.writer.flush().await;
     }
     session.writer.shutdown().await;
+    // Closing a socket with unread data in it sends a reset, and a reset can make the broker
+    // drop what it had not read yet: the acknowledgements just sent (so `-C N` messages would
+    // come again) and the DISCONNECT. So read, and discard, until the broker closes.
+    let drain = async {
+        while matches!(session.reader.fill().await, Ok(n) if n > 0) {
+            while let Ok(Some(_)) = session.reader.try_next() {}
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
 }
 
 impl Receiver {

@@ -1,6 +1,8 @@
 //! QoS 1/2 publishes awaiting acknowledgement: packet-identifier allocation and mqtk's own copy
 //! of every unacknowledged message, so nothing is lost when a session is lost and re-created.
 
+use std::collections::HashMap;
+
 use super::packet::{OutPublish, Outgoing};
 
 /// Where an outgoing QoS 1/2 message is in its handshake.
@@ -30,9 +32,10 @@ pub enum AckOutcome {
     Unknown,
 }
 
-/// Unacknowledged outgoing messages, indexed by packet identifier.
+/// Unacknowledged outgoing messages, indexed by packet identifier. A map rather than a table of
+/// all 65,535 identifiers: a one-shot `pub -m` should not pay for zeroing megabytes.
 pub struct Inflight {
-    slots: Vec<Option<Entry>>,
+    slots: HashMap<u16, Entry>,
     next_id: u16,
     len: usize,
     limit: usize,
@@ -42,10 +45,8 @@ pub struct Inflight {
 impl Inflight {
     /// At most `limit` messages in flight (1 to 65,535).
     pub fn new(limit: u16) -> Self {
-        let mut slots = Vec::new();
-        slots.resize_with(65_536, || None);
         Inflight {
-            slots,
+            slots: HashMap::new(),
             next_id: 1,
             len: 0,
             limit: limit.max(1) as usize,
@@ -73,24 +74,27 @@ impl Inflight {
     /// The caller checks [`has_room`](Self::has_room) first.
     pub fn insert(&mut self, mut publish: OutPublish) -> Outgoing {
         let mut id = self.next_id;
-        while self.slots[id as usize].is_some() {
+        while self.slots.contains_key(&id) {
             id = if id == u16::MAX { 1 } else { id + 1 };
         }
         self.next_id = if id == u16::MAX { 1 } else { id + 1 };
         publish.pkid = id;
         self.seq += 1;
-        self.slots[id as usize] = Some(Entry {
-            publish: publish.clone(),
-            stage: Stage::Published,
-            seq: self.seq,
-        });
+        self.slots.insert(
+            id,
+            Entry {
+                publish: publish.clone(),
+                stage: Stage::Published,
+                seq: self.seq,
+            },
+        );
         self.len += 1;
         Outgoing::Publish(publish)
     }
 
     /// A PUBACK (QoS 1) or PUBREC (QoS 2) for `pkid`.
     pub fn first_ack(&mut self, pkid: u16) -> AckOutcome {
-        let Some(entry) = self.slots[pkid as usize].as_mut() else {
+        let Some(entry) = self.slots.get_mut(&pkid) else {
             return AckOutcome::Unknown;
         };
         match (entry.publish.qos, entry.stage) {
@@ -109,7 +113,7 @@ impl Inflight {
 
     /// A PUBCOMP for `pkid`.
     pub fn complete(&mut self, pkid: u16) -> AckOutcome {
-        match self.slots[pkid as usize].as_ref() {
+        match self.slots.get(&pkid) {
             Some(e) if e.stage == Stage::Released => {
                 self.remove(pkid);
                 AckOutcome::Completed
@@ -120,7 +124,7 @@ impl Inflight {
 
     /// Drops a message that the broker refused (MQTT 5 failure reason code).
     pub fn remove(&mut self, pkid: u16) -> Option<OutPublish> {
-        let entry = self.slots[pkid as usize].take()?;
+        let entry = self.slots.remove(&pkid)?;
         self.len -= 1;
         Some(entry.publish)
     }
@@ -129,7 +133,7 @@ impl Inflight {
     /// original order: PUBLISH with the DUP flag for those not yet acknowledged, PUBREL for QoS 2
     /// messages the broker already received.
     pub fn resend(&self) -> Vec<Outgoing> {
-        let mut entries: Vec<&Entry> = self.slots.iter().flatten().collect();
+        let mut entries: Vec<&Entry> = self.slots.values().collect();
         entries.sort_by_key(|e| e.seq);
         entries
             .into_iter()

@@ -108,7 +108,7 @@ pub enum CodecError {
     TooLarge { size: usize, max: usize },
 }
 
-fn qos3(q: u8) -> m3::QoS {
+pub(crate) fn qos3(q: u8) -> m3::QoS {
     match q {
         0 => m3::QoS::AtMostOnce,
         1 => m3::QoS::AtLeastOnce,
@@ -116,7 +116,7 @@ fn qos3(q: u8) -> m3::QoS {
     }
 }
 
-fn qos5(q: u8) -> m5::QoS {
+pub(crate) fn qos5(q: u8) -> m5::QoS {
     match q {
         0 => m5::QoS::AtMostOnce,
         1 => m5::QoS::AtLeastOnce,

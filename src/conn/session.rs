@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::time::Instant;
 
 use super::options::{ConnectOptions, io_reason};
-use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET};
+use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET, qos3, qos5};
 use super::reason;
 use super::transport::{self, SocketHandle, Stream};
 use crate::cli::ProtocolVersion;
@@ -208,22 +208,6 @@ fn as_mqtt31(v311: &[u8]) -> BytesMut {
     out
 }
 
-fn qos3(q: u8) -> m3::QoS {
-    match q {
-        0 => m3::QoS::AtMostOnce,
-        1 => m3::QoS::AtLeastOnce,
-        _ => m3::QoS::ExactlyOnce,
-    }
-}
-
-fn qos5(q: u8) -> m5::QoS {
-    match q {
-        0 => m5::QoS::AtMostOnce,
-        1 => m5::QoS::AtLeastOnce,
-        _ => m5::QoS::ExactlyOnce,
-    }
-}
-
 /// Reads a CONNACK from the front of `buf` once it is complete. The return code is read from the
 /// raw bytes so that any refusal, including codes the codec does not know and a 3.1.1-style
 /// refusal of an MQTT 5 CONNECT, becomes a clear error.
@@ -338,6 +322,7 @@ fn describe_garbage(buf: &[u8]) -> String {
 pub struct PacketReader {
     rd: ReadHalf<Stream>,
     socket: SocketHandle,
+    quickack: bool,
     buf: BytesMut,
     chunk: usize,
     protocol: ProtocolVersion,
@@ -359,6 +344,7 @@ impl PacketReader {
         PacketReader {
             rd,
             socket,
+            quickack: false,
             // Small at first: idle connections (bench conn) should cost little memory.
             buf: BytesMut::new(),
             chunk: MIN_READ,
@@ -410,12 +396,20 @@ impl PacketReader {
             .read_buf(&mut self.buf)
             .await
             .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
-        transport::quickack(self.socket);
+        if self.quickack {
+            transport::quickack(self.socket);
+        }
         // A read that fills the buffer means traffic is heavy: read bigger chunks.
         if n == spare && self.chunk < MAX_READ {
             self.chunk *= 2;
         }
         Ok(n)
+    }
+
+    /// Acknowledge received TCP data at once (see [`transport::quickack`]): worth its system call
+    /// per read only when mqtk waits for acknowledgements to refill a window.
+    pub fn set_quickack(&mut self, on: bool) {
+        self.quickack = on;
     }
 
     /// Bytes read but not yet decoded.
@@ -426,17 +420,27 @@ impl PacketReader {
 
 fn trace_incoming(p: &Incoming) {
     match p {
-        Incoming::Publish(m) => eprintln!(
-            "mqtk: debug: received PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
-            m.dup as u8,
-            m.qos,
-            m.retain as u8,
-            m.pkid,
-            m.topic,
-            m.payload.len()
+        Incoming::Publish(m) => trace_publish(
+            "received",
+            (m.dup, m.qos, m.retain, m.pkid),
+            &m.topic,
+            m.payload.len(),
         ),
         other => eprintln!("mqtk: debug: received {other:?}"),
     }
+}
+
+/// mosquitto's `-d` style: `PUBLISH (d0, q1, r0, m7, 'topic', ... (5 bytes))`.
+fn trace_publish(
+    dir: &str,
+    (dup, qos, retain, pkid): (bool, u8, bool, u16),
+    topic: &str,
+    len: usize,
+) {
+    eprintln!(
+        "mqtk: debug: {dir} PUBLISH (d{}, q{qos}, r{}, m{pkid}, '{topic}', ... ({len} bytes))",
+        dup as u8, retain as u8
+    );
 }
 
 /// Encodes packets into a buffer and writes them in batches.
@@ -514,14 +518,11 @@ impl PacketWriter {
 
 fn trace_outgoing(p: &Outgoing) {
     match p {
-        Outgoing::Publish(m) => eprintln!(
-            "mqtk: debug: sending PUBLISH (d{}, q{}, r{}, m{}, '{}', ... ({} bytes))",
-            m.dup as u8,
-            m.qos,
-            m.retain as u8,
-            m.pkid,
-            m.topic,
-            m.payload.len()
+        Outgoing::Publish(m) => trace_publish(
+            "sending",
+            (m.dup, m.qos, m.retain, m.pkid),
+            &m.topic,
+            m.payload.len(),
         ),
         other => eprintln!("mqtk: debug: sending {other:?}"),
     }

@@ -671,7 +671,14 @@ impl Broker {
             write(&broker.config, broker.render_config());
             match broker.spawn_and_wait() {
                 Ok(()) => return broker,
-                Err(err) if err.contains("Address already in use") && attempt < 5 => continue,
+                // libwebsockets binds [::]:PORT whatever the address, so a port in use by a
+                // client connection (even in TIME_WAIT) fails it with an empty log: retry too.
+                Err(err)
+                    if (err.contains("Address already in use") || err.contains("at start-up"))
+                        && attempt < 5 =>
+                {
+                    continue;
+                }
                 Err(err) => panic!("{err}"),
             }
         }

@@ -1,0 +1,401 @@
+//! `--assert EXPR` thresholds: parsed before connecting (bad expressions are usage errors) and
+//! checked against the result after the run (any failure exits 7).
+//!
+//! Grammar: `METRIC OP VALUE[UNIT]`, e.g. `p99 < 20ms`, `lost == 0`, `rate >= 50k`. Latency
+//! metrics need a time unit (ns, us, µs, ms, s); counts and rates take an optional `k` or `M`
+//! multiplier (rates also an optional `/s`); `lost_pct` takes an optional `%`.
+
+use std::fmt;
+
+use super::report::{AssertionOutcome, BenchResult, Percentiles};
+use crate::error;
+
+/// Which latency distribution a latency metric reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dist {
+    /// The mode's main one: end to end (pubsub, sub), publish-to-ack (pub), connect time (conn).
+    Main,
+    EndToEnd,
+    Ack,
+    Connect,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stat {
+    Min,
+    P50,
+    P90,
+    P99,
+    P999,
+    Max,
+    Mean,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Metric {
+    Latency(Dist, Stat),
+    Sent,
+    Acked,
+    Received,
+    Lost,
+    LostPct,
+    Duplicates,
+    OutOfOrder,
+    Errors,
+    Connected,
+    ConnectFailed,
+    /// The mode's main rate: received (pubsub, sub), published (pub), connections/s (conn).
+    Rate,
+    PubRate,
+    RecvRate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl Op {
+    fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+            Op::Eq => a == b,
+            Op::Ne => a != b,
+        }
+    }
+}
+
+/// One parsed `--assert` expression. The threshold is in the metric's base unit (microseconds
+/// for latencies, messages or messages per second otherwise).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assertion {
+    pub text: String,
+    pub metric: Metric,
+    pub op: Op,
+    pub threshold: f64,
+}
+
+impl fmt::Display for Assertion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+const METRIC_NAMES: &str = "sent, acked, received, lost, lost_pct, duplicates, out_of_order, \
+     errors, connected, connect_failed, rate, pub_rate, recv_rate, and latencies min, p50, p90, \
+     p99, p999, max, mean (prefix e2e_, ack_ or connect_ to pick one)";
+
+fn parse_metric(name: &str) -> Option<Metric> {
+    let stat = |s: &str| -> Option<Stat> {
+        Some(match s {
+            "min" => Stat::Min,
+            "p50" | "median" => Stat::P50,
+            "p90" => Stat::P90,
+            "p99" => Stat::P99,
+            "p999" | "p99.9" => Stat::P999,
+            "max" => Stat::Max,
+            "mean" | "avg" => Stat::Mean,
+            _ => return None,
+        })
+    };
+    let name = name.to_ascii_lowercase();
+    for (prefix, dist) in [
+        ("e2e_", Dist::EndToEnd),
+        ("ack_", Dist::Ack),
+        ("connect_", Dist::Connect),
+        ("", Dist::Main),
+    ] {
+        if let Some(rest) = name.strip_prefix(prefix)
+            && let Some(s) = stat(rest)
+        {
+            return Some(Metric::Latency(dist, s));
+        }
+    }
+    Some(match name.as_str() {
+        "sent" | "published" => Metric::Sent,
+        "acked" | "acknowledged" => Metric::Acked,
+        "received" => Metric::Received,
+        "lost" | "loss" => Metric::Lost,
+        "lost_pct" | "loss_pct" => Metric::LostPct,
+        "duplicates" | "dups" | "dup" => Metric::Duplicates,
+        "out_of_order" | "reordered" => Metric::OutOfOrder,
+        "errors" => Metric::Errors,
+        "connected" => Metric::Connected,
+        "connect_failed" | "failed" => Metric::ConnectFailed,
+        "rate" => Metric::Rate,
+        "pub_rate" => Metric::PubRate,
+        "recv_rate" => Metric::RecvRate,
+        _ => return None,
+    })
+}
+
+fn split_number(s: &str) -> (&str, &str) {
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
+        .unwrap_or(s.len());
+    // An exponent `e` only belongs to the number when digits follow it.
+    let (num, unit) = s.split_at(end);
+    if num.ends_with('e') {
+        s.split_at(end - 1)
+    } else {
+        (num, unit)
+    }
+}
+
+/// Parses one expression; errors are usage errors naming what is wrong.
+pub fn parse(text: &str) -> anyhow::Result<Assertion> {
+    let bad = |why: &str| error::usage(format!("--assert '{text}': {why}"));
+    let t = text.trim();
+    let op_at = t
+        .find(['<', '>', '=', '!'])
+        .ok_or_else(|| bad("expected METRIC OP VALUE, e.g. 'p99 < 20ms'"))?;
+    let (name, rest) = t.split_at(op_at);
+    let (op, value) = [
+        ("<=", Op::Le),
+        (">=", Op::Ge),
+        ("==", Op::Eq),
+        ("!=", Op::Ne),
+        ("<", Op::Lt),
+        (">", Op::Gt),
+        ("=", Op::Eq),
+    ]
+    .iter()
+    .find_map(|(s, op)| rest.strip_prefix(s).map(|v| (*op, v.trim())))
+    .ok_or_else(|| bad("unknown operator (use <, <=, >, >=, ==, !=)"))?;
+    let name = name.trim();
+    let metric = parse_metric(name)
+        .ok_or_else(|| bad(&format!("unknown metric '{name}' (known: {METRIC_NAMES})")))?;
+    if value.is_empty() {
+        return Err(bad("missing value"));
+    }
+    let value = value.replace('_', "");
+    let (num, unit) = split_number(&value);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| bad(&format!("'{value}' is not a number")))?;
+    if !n.is_finite() {
+        return Err(bad("value out of range"));
+    }
+    let unit = unit.trim();
+    let scale = match metric {
+        Metric::Latency(..) => match unit {
+            "ns" => 0.001,
+            "us" | "µs" => 1.0,
+            "ms" => 1000.0,
+            "s" => 1_000_000.0,
+            "" => return Err(bad("latency needs a unit: ns, us, ms or s (e.g. 20ms)")),
+            _ => {
+                return Err(bad(&format!(
+                    "unknown time unit '{unit}' (use ns, us, ms, s)"
+                )));
+            }
+        },
+        Metric::LostPct => match unit {
+            "" | "%" => 1.0,
+            _ => return Err(bad(&format!("unknown unit '{unit}' for a percentage"))),
+        },
+        _ => {
+            let is_rate = matches!(metric, Metric::Rate | Metric::PubRate | Metric::RecvRate);
+            let u = if is_rate {
+                unit.trim_end_matches("/s")
+                    .trim_end_matches("msgs")
+                    .trim_end_matches("msg")
+                    .trim()
+            } else {
+                unit
+            };
+            match u {
+                "" => 1.0,
+                "k" | "K" => 1e3,
+                "M" | "m" => 1e6,
+                _ => return Err(bad(&format!("unknown unit '{unit}' (use k or M)"))),
+            }
+        }
+    };
+    Ok(Assertion {
+        text: t.to_string(),
+        metric,
+        op,
+        threshold: n * scale,
+    })
+}
+
+/// Checks that the mode measures the metric at all, so `bench conn --assert 'lost == 0'` is a
+/// usage error before connecting rather than a failure after the run.
+pub fn check_mode(a: &Assertion, mode: &str) -> anyhow::Result<()> {
+    let ok = match a.metric {
+        Metric::Latency(Dist::Main, _) | Metric::Errors | Metric::Rate => true,
+        Metric::Latency(Dist::Connect, _) | Metric::Connected | Metric::ConnectFailed => true,
+        Metric::Latency(Dist::EndToEnd, _)
+        | Metric::Received
+        | Metric::Lost
+        | Metric::LostPct
+        | Metric::Duplicates
+        | Metric::OutOfOrder
+        | Metric::RecvRate => mode == "pubsub" || mode == "sub",
+        Metric::Latency(Dist::Ack, _) | Metric::Sent | Metric::Acked | Metric::PubRate => {
+            mode == "pubsub" || mode == "pub"
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(error::usage(format!(
+            "--assert '{}': bench {mode} does not measure that",
+            a.text
+        )))
+    }
+}
+
+fn stat_of(p: &Percentiles, s: Stat) -> f64 {
+    match s {
+        Stat::Min => p.min_us as f64,
+        Stat::P50 => p.p50_us as f64,
+        Stat::P90 => p.p90_us as f64,
+        Stat::P99 => p.p99_us as f64,
+        Stat::P999 => p.p999_us as f64,
+        Stat::Max => p.max_us as f64,
+        Stat::Mean => p.mean_us,
+    }
+}
+
+/// The measured value of a metric, `None` when the run did not measure it.
+pub fn value(metric: Metric, r: &BenchResult) -> Option<f64> {
+    let publish = r.publish.as_ref();
+    let receive = r.receive.as_ref();
+    match metric {
+        Metric::Latency(dist, s) => {
+            let dist = match (dist, r.mode.as_str()) {
+                (Dist::Main, "pub") => Dist::Ack,
+                (Dist::Main, "conn") => Dist::Connect,
+                (Dist::Main, _) => Dist::EndToEnd,
+                (d, _) => d,
+            };
+            let p = match dist {
+                Dist::Ack => r.ack_latency.as_ref(),
+                Dist::Connect => r.connect.time.as_ref(),
+                _ => r.latency.as_ref(),
+            }?;
+            Some(stat_of(p, s))
+        }
+        Metric::Sent => publish.map(|p| p.sent as f64),
+        Metric::Acked => publish.map(|p| p.acked as f64),
+        Metric::Received => receive.map(|p| p.received as f64),
+        Metric::Lost => receive.map(|p| p.lost as f64),
+        Metric::LostPct => receive.map(|p| {
+            let base = p.expected.unwrap_or(p.received + p.lost);
+            if base == 0 {
+                0.0
+            } else {
+                p.lost as f64 * 100.0 / base as f64
+            }
+        }),
+        Metric::Duplicates => receive.map(|p| p.duplicates as f64),
+        Metric::OutOfOrder => receive.map(|p| p.out_of_order as f64),
+        Metric::Errors => Some(r.error_count() as f64),
+        Metric::Connected => Some(r.connect.connected as f64),
+        Metric::ConnectFailed => Some(r.connect.failed as f64),
+        Metric::PubRate => publish.map(|p| p.rate),
+        Metric::RecvRate => receive.map(|p| p.rate),
+        Metric::Rate => match r.mode.as_str() {
+            "pub" => publish.map(|p| p.rate),
+            "conn" => Some(r.connect.rate),
+            _ => receive.map(|p| p.rate),
+        },
+    }
+}
+
+/// Checks every assertion; a metric that was not measured fails.
+pub fn evaluate(asserts: &[Assertion], r: &BenchResult) -> Vec<AssertionOutcome> {
+    asserts
+        .iter()
+        .map(|a| {
+            let actual = value(a.metric, r);
+            AssertionOutcome {
+                expr: a.text.clone(),
+                passed: actual.is_some_and(|v| a.op.holds(v, a.threshold)),
+                actual,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::report::tests::sample;
+
+    fn check(expr: &str) -> bool {
+        let a = parse(expr).unwrap();
+        evaluate(&[a], &sample())[0].passed
+    }
+
+    #[test]
+    fn parses_units() {
+        let a = parse("p99 < 20ms").unwrap();
+        assert_eq!(a.metric, Metric::Latency(Dist::Main, Stat::P99));
+        assert_eq!(a.op, Op::Lt);
+        assert_eq!(a.threshold, 20_000.0);
+        assert_eq!(parse("rate >= 50k").unwrap().threshold, 50_000.0);
+        assert_eq!(parse("rate>=1.5M msgs/s").unwrap().threshold, 1_500_000.0);
+        assert_eq!(parse("rate >= 50_000").unwrap().threshold, 50_000.0);
+        assert_eq!(parse("ack_p50 <= 500us").unwrap().threshold, 500.0);
+        assert_eq!(parse("max < 1s").unwrap().threshold, 1e6);
+        assert_eq!(parse("lost = 0").unwrap().op, Op::Eq);
+        assert_eq!(parse("lost_pct < 0.5%").unwrap().threshold, 0.5);
+        assert_eq!(parse("rate > 1e3").unwrap().threshold, 1000.0);
+    }
+
+    #[test]
+    fn bad_expressions_are_usage_errors() {
+        for bad in [
+            "p99",
+            "p99 < ",
+            "p99 < 20",
+            "p99 < 20 parsecs",
+            "speed > 3",
+            "lost =< 0",
+            "rate > fast",
+            "lost == 3 apples",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{bad}");
+            assert!(!error::one_line(&err).contains('\n'));
+        }
+    }
+
+    #[test]
+    fn evaluates_against_a_result() {
+        assert!(check("p99 < 2ms"));
+        assert!(!check("p99 < 1ms"));
+        assert!(check("lost == 2"));
+        assert!(!check("lost == 0"));
+        assert!(check("duplicates >= 1"));
+        assert!(check("rate >= 499"));
+        assert!(check("pub_rate == 500"));
+        assert!(check("errors == 1"));
+        assert!(check("lost_pct <= 0.2%"));
+        assert!(check("connect_p50 < 1ms"));
+        // Not measured in this run: fails rather than passing silently.
+        let out = evaluate(&[parse("ack_p99 < 1s").unwrap()], &sample());
+        assert!(!out[0].passed);
+        assert_eq!(out[0].actual, None);
+    }
+
+    #[test]
+    fn metrics_must_fit_the_mode() {
+        assert!(check_mode(&parse("lost == 0").unwrap(), "conn").is_err());
+        assert!(check_mode(&parse("p99 < 5ms").unwrap(), "conn").is_ok());
+        assert!(check_mode(&parse("ack_p99 < 5ms").unwrap(), "sub").is_err());
+        assert!(check_mode(&parse("received > 0").unwrap(), "pub").is_err());
+        assert!(check_mode(&parse("received > 0").unwrap(), "pubsub").is_ok());
+    }
+}

@@ -1,0 +1,427 @@
+//! Turns `mqtk bench` flags into a checked plan: option combinations, client ids, topics and
+//! filters. No I/O; every problem here is a usage error (exit 2) reported before connecting.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use super::assert::{self, Assertion};
+use super::header;
+use crate::cli::BenchArgs;
+use crate::cli::bench::BenchMode;
+use crate::error::usage;
+
+/// Messages per publisher when neither `--messages` nor `--duration` is given.
+pub const DEFAULT_MESSAGES: u64 = 10_000;
+
+/// Smallest non-zero rate accepted (one message in about 17 minutes).
+const MIN_RATE: f64 = 0.001;
+
+/// Largest client count one run accepts (well above what open-file limits allow).
+const MAX_CLIENTS: u64 = 1_000_000;
+
+/// MQTT's largest packet is 256 MiB; the payload must leave room for the rest.
+const MAX_SIZE: usize = 256 * 1024 * 1024 - 64 * 1024;
+
+/// A checked bench run.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub mode: BenchMode,
+    pub publishers: u32,
+    pub subscribers: u32,
+    pub connections: u32,
+    /// Messages per publisher (`bench sub`: per subscriber); `None`: until the duration ends.
+    pub messages: Option<u64>,
+    pub duration: Option<Duration>,
+    pub size: usize,
+    pub qos: u8,
+    /// Messages per second per publisher; 0 = as fast as possible.
+    pub rate: f64,
+    /// Messages per second each subscriber reads; 0 = as fast as possible.
+    pub sub_rate: f64,
+    pub topic: String,
+    pub filter: String,
+    pub max_inflight: u16,
+    pub connect_rate: f64,
+    pub hold: Duration,
+    pub warmup: Duration,
+    pub drain: Duration,
+    pub retain: bool,
+    pub source_addrs: Vec<IpAddr>,
+    pub id_prefix: String,
+    pub asserts: Vec<Assertion>,
+    pub json: bool,
+    pub csv: bool,
+    pub per_client: bool,
+    pub quiet: bool,
+}
+
+/// The role of one client in the run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Pub,
+    Sub,
+    Conn,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Pub => "pub",
+            Role::Sub => "sub",
+            Role::Conn => "conn",
+        }
+    }
+}
+
+impl Plan {
+    pub fn from_args(args: &BenchArgs) -> anyhow::Result<Plan> {
+        let mode = args.mode;
+        let m = mode.name();
+        let publishes = matches!(mode, BenchMode::Pubsub | BenchMode::Pub);
+        let subscribes = matches!(mode, BenchMode::Pubsub | BenchMode::Sub);
+
+        if publishes && args.publishers == 0 {
+            return Err(usage("--publishers must be at least 1"));
+        }
+        if subscribes && args.subscribers == 0 {
+            return Err(usage("--subscribers must be at least 1"));
+        }
+        if mode == BenchMode::Conn && args.connections == 0 {
+            return Err(usage("--connections must be at least 1"));
+        }
+        let clients = match mode {
+            BenchMode::Pubsub => u64::from(args.publishers) + u64::from(args.subscribers),
+            BenchMode::Pub => u64::from(args.publishers),
+            BenchMode::Sub => u64::from(args.subscribers),
+            BenchMode::Conn => u64::from(args.connections),
+        };
+        if clients > MAX_CLIENTS {
+            return Err(usage(format!(
+                "{clients} clients is more than one run handles ({MAX_CLIENTS})"
+            )));
+        }
+        if publishes {
+            header::check_size(args.size)?;
+        }
+        if args.size > MAX_SIZE {
+            return Err(usage(format!(
+                "--size {} is larger than an MQTT packet can carry",
+                args.size
+            )));
+        }
+        if args.messages == Some(0) {
+            return Err(usage("--messages must be at least 1"));
+        }
+        let has_rate = args.rate != 0.0 || args.total_rate.is_some();
+        if has_rate && !publishes {
+            return Err(usage(format!(
+                "--rate and --total-rate set publishing rates; bench {m} does not publish"
+            )));
+        }
+        // Rates below this would put message times beyond what a clock can hold.
+        let too_slow = |r: f64| r > 0.0 && r < MIN_RATE;
+        if !args.rate.is_finite() || args.rate < 0.0 || too_slow(args.rate) {
+            return Err(usage(format!(
+                "--rate must be 0 (as fast as possible) or at least {MIN_RATE} messages per second"
+            )));
+        }
+        if [
+            args.sub_rate,
+            args.connect_rate,
+            args.total_rate.unwrap_or(0.0),
+        ]
+        .into_iter()
+        .any(too_slow)
+        {
+            return Err(usage(format!(
+                "--sub-rate, --connect-rate and --total-rate must be 0 or at least {MIN_RATE} per second"
+            )));
+        }
+        let rate = match args.total_rate {
+            Some(t) if !t.is_finite() || t <= 0.0 => {
+                return Err(usage(
+                    "--total-rate must be a positive number of messages per second",
+                ));
+            }
+            Some(t) => t / f64::from(args.publishers.max(1)),
+            None => args.rate,
+        };
+        if too_slow(rate) {
+            return Err(usage(format!(
+                "--total-rate gives each publisher less than {MIN_RATE} messages per second"
+            )));
+        }
+        if !args.sub_rate.is_finite() || args.sub_rate < 0.0 {
+            return Err(usage("--sub-rate must be 0 or more messages per second"));
+        }
+        if args.sub_rate > 0.0 && !subscribes {
+            return Err(usage(format!(
+                "--sub-rate slows subscribers; bench {m} has none"
+            )));
+        }
+        if !args.connect_rate.is_finite() || args.connect_rate < 0.0 {
+            return Err(usage(
+                "--connect-rate must be 0 or more connections per second",
+            ));
+        }
+        if mode == BenchMode::Conn && (args.messages.is_some() || args.duration.is_some()) {
+            return Err(usage(
+                "bench conn sends no messages: use --hold for how long to keep connections",
+            ));
+        }
+        if args.duration == Some(Duration::ZERO) {
+            return Err(usage("--duration must be more than 0"));
+        }
+        if let Some(d) = args.duration
+            && !args.warmup.is_zero()
+            && args.warmup >= d
+        {
+            return Err(usage(format!(
+                "--warmup ({:?}) must be shorter than --duration ({d:?})",
+                args.warmup
+            )));
+        }
+        if !args.warmup.is_zero()
+            && mode != BenchMode::Conn
+            && args.duration.is_none()
+            && rate == 0.0
+        {
+            // A message count at full speed may finish inside the warm-up and measure nothing.
+            return Err(usage(
+                "--warmup needs --duration (or a fixed --rate) so the measured window is known",
+            ));
+        }
+        if !args.source_addr.is_empty() && args.connect.unix.is_some() {
+            return Err(usage("--source-addr does not apply to --unix connections"));
+        }
+        if args.connect.disable_clean_session
+            && args.connect.id.is_none()
+            && args.connect.id_prefix.is_none()
+        {
+            return Err(usage(
+                "persistent sessions (-c) need stable client ids: give -i ID or -I PREFIX",
+            ));
+        }
+        // `bench sub` takes a filter in -t as well (it never publishes to it).
+        let topic_is_filter = mode == BenchMode::Sub && args.filter.is_none();
+        if args.topic.is_empty() || (!topic_is_filter && args.topic.contains(['+', '#'])) {
+            return Err(usage(format!(
+                "--topic '{}' must be a topic name without wildcards",
+                args.topic
+            )));
+        }
+        let filter = match &args.filter {
+            Some(f) if f.is_empty() => return Err(usage("--filter must not be empty")),
+            Some(f) => f.clone(),
+            None if topic_is_filter && args.topic.contains(['+', '#']) => args.topic.clone(),
+            None => default_filter(&args.topic),
+        };
+        let messages = match (args.messages, args.duration, mode) {
+            (None, None, BenchMode::Pubsub | BenchMode::Pub) => Some(DEFAULT_MESSAGES),
+            (m, _, _) => m,
+        };
+        let mut asserts = Vec::new();
+        for text in &args.asserts {
+            let a = assert::parse(text)?;
+            assert::check_mode(&a, m)?;
+            asserts.push(a);
+        }
+        let id_prefix = match (&args.connect.id, &args.connect.id_prefix) {
+            (Some(id), _) => id.clone(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => format!("mqtk-bench-{}", std::process::id()),
+        };
+        let mut source_addrs = args.source_addr.clone();
+        if let Some(a) = args.connect.bind_address {
+            source_addrs.push(a);
+        }
+        Ok(Plan {
+            mode,
+            publishers: if publishes { args.publishers } else { 0 },
+            subscribers: if subscribes { args.subscribers } else { 0 },
+            connections: if mode == BenchMode::Conn {
+                args.connections
+            } else {
+                0
+            },
+            messages,
+            duration: args.duration,
+            size: args.size,
+            qos: args.qos.0,
+            rate,
+            sub_rate: args.sub_rate,
+            topic: args.topic.clone(),
+            filter,
+            max_inflight: args.max_inflight,
+            connect_rate: args.connect_rate,
+            hold: args.hold,
+            warmup: args.warmup,
+            drain: args.drain,
+            retain: args.retain,
+            source_addrs,
+            id_prefix,
+            asserts,
+            json: args.json,
+            csv: args.csv,
+            per_client: args.per_client,
+            quiet: args.connect.quiet,
+        })
+    }
+
+    /// Clients the run opens.
+    pub fn client_count(&self) -> u64 {
+        u64::from(self.publishers) + u64::from(self.subscribers) + u64::from(self.connections)
+    }
+
+    pub fn client_id(&self, role: Role, index: u32) -> String {
+        let r = match role {
+            Role::Pub => 'p',
+            Role::Sub => 's',
+            Role::Conn => 'c',
+        };
+        format!("{}-{r}{index}", self.id_prefix)
+    }
+
+    /// The topic publisher `index` publishes to.
+    pub fn topic_for(&self, index: u32) -> String {
+        expand(&self.topic, index, &self.client_id(Role::Pub, index))
+    }
+
+    /// The filter subscriber `index` subscribes to.
+    pub fn filter_for(&self, index: u32) -> String {
+        expand(&self.filter, index, &self.client_id(Role::Sub, index))
+    }
+
+    /// The local address client number `n` (over all roles) connects from.
+    pub fn source_for(&self, n: u64) -> Option<IpAddr> {
+        if self.source_addrs.is_empty() {
+            None
+        } else {
+            Some(self.source_addrs[(n % self.source_addrs.len() as u64) as usize])
+        }
+    }
+}
+
+/// Expands `%i` (index), `%c` (client id) and `%%` in a topic template.
+pub fn expand(template: &str, index: u32, client_id: &str) -> String {
+    if !template.contains('%') {
+        return template.to_string();
+    }
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('i') => out.push_str(&index.to_string()),
+            Some('c') => out.push_str(client_id),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    out
+}
+
+/// The filter matching every topic a template can expand to: levels with `%i`/`%c` become `+`.
+pub fn default_filter(template: &str) -> String {
+    template
+        .split('/')
+        .map(|level| {
+            if level.contains("%i") || level.contains("%c") {
+                "+"
+            } else {
+                level
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::{Cli, Command};
+    use clap::Parser;
+
+    fn plan(args: &[&str]) -> anyhow::Result<Plan> {
+        let mut argv = vec!["mqtk", "bench"];
+        argv.extend_from_slice(args);
+        let cli = Cli::try_parse_from(argv).map_err(|e| anyhow::anyhow!("{e}"))?;
+        match cli.command {
+            Command::Bench(b) => Plan::from_args(&b),
+            _ => unreachable!(),
+        }
+    }
+
+    fn usage_error(args: &[&str]) -> String {
+        let err = plan(args).unwrap_err();
+        assert_eq!(crate::error::exit_code(&err), 2, "{args:?}: {err:#}");
+        crate::error::one_line(&err)
+    }
+
+    #[test]
+    fn defaults() {
+        let p = plan(&[]).unwrap();
+        assert_eq!(p.mode, BenchMode::Pubsub);
+        assert_eq!((p.publishers, p.subscribers, p.connections), (1, 1, 0));
+        assert_eq!(p.messages, Some(DEFAULT_MESSAGES));
+        assert_eq!(p.filter, "mqtk-bench/+");
+        assert_eq!(p.topic_for(3), "mqtk-bench/3");
+        assert!(p.client_id(Role::Sub, 2).ends_with("-s2"));
+        let p = plan(&["sub"]).unwrap();
+        assert_eq!(p.messages, None);
+        assert_eq!(p.publishers, 0);
+    }
+
+    #[test]
+    fn templates() {
+        assert_eq!(expand("a/%i/%c/%%/%x", 7, "id"), "a/7/id/%/%x");
+        assert_eq!(default_filter("bench/%c/x%i/y"), "bench/+/+/y");
+        assert_eq!(default_filter("shared"), "shared");
+    }
+
+    #[test]
+    fn rates() {
+        let p = plan(&["--publishers", "4", "--total-rate", "1000"]).unwrap();
+        assert_eq!(p.rate, 250.0);
+        assert_eq!(plan(&["--rate", "10"]).unwrap().rate, 10.0);
+    }
+
+    #[test]
+    fn source_addresses_rotate() {
+        let p = plan(&["conn", "--source-addr", "127.0.0.2,127.0.0.3"]).unwrap();
+        assert_eq!(p.source_for(0), "127.0.0.2".parse().ok());
+        assert_eq!(p.source_for(3), "127.0.0.3".parse().ok());
+        assert_eq!(plan(&[]).unwrap().source_for(5), None);
+    }
+
+    #[test]
+    fn bad_combinations_are_usage_errors() {
+        assert!(usage_error(&["--size", "10"]).contains("header"));
+        assert!(usage_error(&["--publishers", "0"]).contains("--publishers"));
+        assert!(usage_error(&["--subscribers", "0"]).contains("--subscribers"));
+        assert!(usage_error(&["conn", "--connections", "0"]).contains("--connections"));
+        assert!(usage_error(&["sub", "--rate", "100"]).contains("does not publish"));
+        assert!(usage_error(&["--warmup", "5s"]).contains("--duration"));
+        assert!(usage_error(&["--warmup", "5s", "--duration", "2s"]).contains("shorter"));
+        assert!(usage_error(&["--messages", "0"]).contains("--messages"));
+        assert!(usage_error(&["--rate=-1"]).contains("--rate"));
+        assert!(usage_error(&["--rate", "1e-300"]).contains("--rate"));
+        assert!(usage_error(&["--connect-rate", "1e-9"]).contains("--connect-rate"));
+        assert!(usage_error(&["-c"]).contains("-i"));
+        assert!(usage_error(&["--topic", "a/+"]).contains("wildcards"));
+        assert!(usage_error(&["conn", "--duration", "5s"]).contains("--hold"));
+        assert!(usage_error(&["--assert", "p99 < 5"]).contains("unit"));
+        assert!(usage_error(&["conn", "--assert", "lost == 0"]).contains("does not measure"));
+        assert_eq!(plan(&["sub", "-t", "a/+/#"]).unwrap().filter, "a/+/#");
+        assert_eq!(plan(&["sub", "-t", "a/%i"]).unwrap().filter, "a/+");
+        // Sub does not publish, so a small size is fine there.
+        assert!(plan(&["sub", "--size", "1"]).is_ok());
+    }
+}

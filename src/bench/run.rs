@@ -1,0 +1,610 @@
+//! Coordinates one bench run: connects the clients, starts them at the barrier, samples progress
+//! and the time series, decides when the run is over (count, duration, drain, Ctrl-C) and turns
+//! the per-client samples into the one [`BenchResult`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::{DateTime, Local, SecondsFormat};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use super::plan::{Plan, Role};
+use super::progress::{Progress, Snapshot};
+use super::report::{
+    BenchResult, ClientRow, ConnectFigures, PublishFigures, ReceiveFigures, Settings,
+};
+use super::runner::{
+    self, ClientOutcome, FD_RESERVE, Opened, Shared, Window, open_clients, subscribe,
+};
+use super::stats::{Latency, Series, rate, topic_matches};
+use crate::cli::bench::BenchMode;
+use crate::conn::ConnectOptions;
+use crate::error::Signal;
+use crate::signals::Signals;
+
+/// What a run produced: the result, and the signal that cut it short, if any.
+pub struct Outcome {
+    pub result: BenchResult,
+    pub signal: Option<Signal>,
+}
+
+/// A result document with the settings filled in and nothing measured yet.
+pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
+    let now = Local::now().to_rfc3339_opts(SecondsFormat::Millis, false);
+    BenchResult {
+        mode: plan.mode.name().to_string(),
+        settings: Settings {
+            broker: opts.describe_target(),
+            protocol: match opts.protocol {
+                crate::cli::ProtocolVersion::V31 => "3.1",
+                crate::cli::ProtocolVersion::V311 => "3.1.1",
+                crate::cli::ProtocolVersion::V5 => "5",
+            }
+            .to_string(),
+            qos: plan.qos,
+            publishers: plan.publishers,
+            subscribers: plan.subscribers,
+            connections: plan.connections,
+            messages: plan.messages,
+            duration_s: plan.duration.map(|d| d.as_secs_f64()),
+            size: plan.size,
+            rate: plan.rate,
+            sub_rate: plan.sub_rate,
+            topic: plan.topic.clone(),
+            filter: plan.filter.clone(),
+            max_inflight: plan.max_inflight,
+            warmup_s: plan.warmup.as_secs_f64(),
+            retain: plan.retain,
+            clean_session: opts.clean,
+            connect_rate: plan.connect_rate,
+            hold_s: if plan.mode == BenchMode::Conn {
+                plan.hold.as_secs_f64()
+            } else {
+                0.0
+            },
+            source_addrs: plan.source_addrs.iter().map(|a| a.to_string()).collect(),
+        },
+        start: now.clone(),
+        end: now,
+        elapsed_s: 0.0,
+        measured_s: 0.0,
+        interrupted: false,
+        publish: None,
+        receive: None,
+        latency: None,
+        ack_latency: None,
+        connect: ConnectFigures::default(),
+        errors: BTreeMap::new(),
+        reconnects: 0,
+        series: Vec::new(),
+        clients: Vec::new(),
+        assertions: Vec::new(),
+        notes: Vec::new(),
+    }
+}
+
+fn rfc3339(t: DateTime<Local>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, false)
+}
+
+/// Runs the plan. Errors are failures to start (no client could connect, a subscription was
+/// refused); everything that happens once the run has started ends up in the result.
+pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome> {
+    runner::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
+    let mut result = skeleton(&plan, &base);
+    if !plan.quiet {
+        eprint!("{}", super::report::banner(&result));
+    }
+    let shared = Arc::new(Shared::new(plan));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+    let mut signals = Signals::new()?;
+    {
+        let shared = Arc::clone(&shared);
+        let stop_tx = Arc::clone(&stop_tx);
+        tokio::spawn(async move {
+            let s = signals.recv().await;
+            shared.set_signal(s);
+            let _ = stop_tx.send(true);
+        });
+    }
+    match shared.plan.mode {
+        BenchMode::Conn => run_conn(&shared, &base, &stop_tx, stop_rx, &mut result).await?,
+        _ => run_messages(&shared, &base, &stop_tx, stop_rx, &mut result).await?,
+    }
+    let signal = shared.signal();
+    result.interrupted = signal.is_some();
+    if result.interrupted {
+        result
+            .notes
+            .push("stopped early: figures cover what was measured until then".into());
+    }
+    Ok(Outcome { result, signal })
+}
+
+/// Samples the counters about once a second into the time series and the progress display,
+/// until `done` is set.
+fn spawn_sampler(
+    shared: &Arc<Shared>,
+    start: Instant,
+    mut done: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<Series> {
+    let shared = Arc::clone(shared);
+    tokio::spawn(async move {
+        let mode = shared.plan.mode.name();
+        let mut progress = Progress::new(shared.plan.quiet);
+        let mut series = Series::default();
+        let mut tick =
+            tokio::time::interval_at(start + Duration::from_secs(1), Duration::from_secs(1));
+        let mut last_count = 0u64;
+        let mut last_t = 0.0f64;
+        loop {
+            let finished = tokio::select! {
+                _ = tick.tick() => false,
+                _ = done.changed() => true,
+            };
+            let c = &shared.counters;
+            let t = start.elapsed().as_secs_f64();
+            let (sent, acked, received) = (
+                c.sent.load(Ordering::Relaxed),
+                c.acked.load(Ordering::Relaxed),
+                c.received.load(Ordering::Relaxed),
+            );
+            let (connected, failed) = (
+                c.connected.load(Ordering::Relaxed),
+                c.failed.load(Ordering::Relaxed),
+            );
+            let main = match shared.plan.mode {
+                BenchMode::Pub if shared.plan.qos > 0 => acked,
+                BenchMode::Pub => sent,
+                BenchMode::Conn => connected,
+                _ => received,
+            };
+            let dt = t - last_t;
+            let r = if dt > 0.0 {
+                (main - last_count.min(main)) as f64 / dt
+            } else {
+                0.0
+            };
+            // The last, partial interval is kept too, so the series adds up to the totals.
+            series.push_totals(t, sent, acked, received);
+            last_count = main;
+            last_t = t;
+            progress.update(
+                mode,
+                &Snapshot {
+                    elapsed: Duration::from_secs_f64(t),
+                    sent,
+                    acked,
+                    received,
+                    connected,
+                    failed,
+                    rate: r,
+                    show_acked: shared.plan.qos > 0,
+                },
+            );
+            if finished {
+                break;
+            }
+        }
+        progress.finish();
+        series
+    })
+}
+
+async fn run_messages(
+    shared: &Arc<Shared>,
+    base: &ConnectOptions,
+    stop_tx: &Arc<watch::Sender<bool>>,
+    stop_rx: watch::Receiver<bool>,
+    result: &mut BenchResult,
+) -> anyhow::Result<()> {
+    let plan = &shared.plan;
+    let connect_began = Instant::now();
+    let mut connect_times = Latency::default();
+
+    // Subscribers first, so nothing published is missed.
+    let mut subs: Vec<Opened> = Vec::new();
+    for r in open_clients(shared, base, Role::Sub, plan.subscribers, 0).await {
+        let mut o = r.context("cannot start: a subscriber failed to connect")?;
+        subscribe(&mut o.session, &plan.filter_for(o.index), plan.qos)
+            .await
+            .with_context(|| format!("subscriber {} could not subscribe", o.client_id))?;
+        connect_times.record(o.took);
+        subs.push(o);
+    }
+    let mut pubs: Vec<Opened> = Vec::new();
+    for r in open_clients(
+        shared,
+        base,
+        Role::Pub,
+        plan.publishers,
+        u64::from(plan.subscribers),
+    )
+    .await
+    {
+        let o = r.context("cannot start: a publisher failed to connect")?;
+        connect_times.record(o.took);
+        pubs.push(o);
+    }
+    let connected = (subs.len() + pubs.len()) as u64;
+    result.connect = ConnectFigures {
+        attempted: plan.client_count(),
+        connected,
+        failed: plan.client_count() - connected,
+        rate: rate(connected, connect_began.elapsed()),
+        time: connect_times.summary(),
+        failures: BTreeMap::new(),
+        rss_bytes: None,
+    };
+
+    // The start barrier: every client is connected (and subscribed) before anyone sends.
+    let start = Instant::now();
+    let start_wall = Local::now();
+    let window = Window {
+        start,
+        measure_from: start + plan.warmup,
+    };
+    let (done_tx, done_rx) = watch::channel(false);
+    let sampler = spawn_sampler(shared, start, done_rx);
+
+    let mut sub_set = JoinSet::new();
+    for o in subs {
+        sub_set.spawn(runner::subscriber(
+            Arc::clone(shared),
+            window,
+            o,
+            stop_rx.clone(),
+        ));
+    }
+    let mut pub_set = JoinSet::new();
+    for o in pubs {
+        pub_set.spawn(runner::publisher(
+            Arc::clone(shared),
+            window,
+            o,
+            stop_rx.clone(),
+        ));
+    }
+
+    let mut pub_out: Vec<ClientOutcome> = Vec::new();
+    while let Some(r) = pub_set.join_next().await {
+        match r {
+            Ok(o) => pub_out.push(o),
+            Err(e) => anyhow::bail!("a publisher task failed: {e}"),
+        }
+    }
+    pub_out.sort_by_key(|o| o.index);
+    let sent_by: Vec<u64> = pub_out.iter().map(|o| o.sent).collect();
+    let topics: Vec<String> = (0..plan.publishers).map(|i| plan.topic_for(i)).collect();
+    let expected_for = |sub: u32| -> u64 {
+        let filter = plan.filter_for(sub);
+        sent_by
+            .iter()
+            .zip(&topics)
+            .filter(|(_, t)| topic_matches(&filter, t))
+            .map(|(s, _)| s)
+            .sum()
+    };
+
+    let deadline = plan.duration.map(|d| start + d);
+    let mut sub_out: Vec<ClientOutcome> = Vec::new();
+    if plan.mode == BenchMode::Pubsub {
+        // Drain: wait for what is still on its way, until all expected arrived or nothing moved
+        // for the drain period.
+        let expected: u64 = (0..plan.subscribers).map(expected_for).sum();
+        let mut last = shared.counters.received.load(Ordering::Relaxed);
+        let mut last_change = Instant::now();
+        while !shared.aborted() {
+            while let Some(r) = sub_set.try_join_next() {
+                match r {
+                    Ok(o) => sub_out.push(o),
+                    Err(e) => anyhow::bail!("a subscriber task failed: {e}"),
+                }
+            }
+            if sub_set.is_empty() {
+                break;
+            }
+            let now_received = shared.counters.received.load(Ordering::Relaxed);
+            if now_received >= expected {
+                break;
+            }
+            if now_received != last {
+                last = now_received;
+                last_change = Instant::now();
+            } else if last_change.elapsed() >= plan.drain {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let _ = stop_tx.send(true);
+    } else if plan.mode == BenchMode::Sub {
+        // Subscribers end by themselves (count), at the deadline or on a signal.
+        let mut stop_rx = stop_rx.clone();
+        let far = start + Duration::from_secs(86_400 * 365);
+        loop {
+            tokio::select! {
+                r = sub_set.join_next() => match r {
+                    Some(Ok(o)) => sub_out.push(o),
+                    Some(Err(e)) => anyhow::bail!("a subscriber task failed: {e}"),
+                    None => break,
+                },
+                _ = tokio::time::sleep_until(deadline.unwrap_or(far)) => {
+                    let _ = stop_tx.send(true);
+                }
+                _ = stop_rx.changed() => {}
+            }
+        }
+    }
+    while let Some(r) = sub_set.join_next().await {
+        match r {
+            Ok(o) => sub_out.push(o),
+            Err(e) => anyhow::bail!("a subscriber task failed: {e}"),
+        }
+    }
+    sub_out.sort_by_key(|o| o.index);
+    let end = Instant::now();
+    let _ = done_tx.send(true);
+    let series = sampler.await.unwrap_or_default();
+
+    result.start = rfc3339(start_wall);
+    result.end = rfc3339(Local::now());
+    result.elapsed_s = (end - start).as_secs_f64();
+    result.series = series.samples;
+
+    let size_mb = plan.size as f64 / 1e6;
+    let window_of = |outs: &[ClientOutcome]| -> Duration {
+        outs.iter()
+            .filter_map(|o| o.last_event)
+            .max()
+            .map_or(Duration::ZERO, |t| {
+                t.saturating_duration_since(window.measure_from)
+            })
+    };
+    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+    let mut merge_errors = |o: &ClientOutcome| {
+        for (k, v) in &o.errors {
+            *errors.entry(k.clone()).or_insert(0) += v;
+        }
+    };
+    let mut measured = Duration::ZERO;
+
+    if !pub_out.is_empty() {
+        let sent: u64 = pub_out.iter().map(|o| o.sent).sum();
+        let acked: u64 = if plan.qos == 0 {
+            sent
+        } else {
+            pub_out.iter().map(|o| o.acked).sum()
+        };
+        let w = window_of(&pub_out);
+        let count: u64 = pub_out.iter().map(|o| o.measured).sum();
+        let r = rate(count, w);
+        result.publish = Some(PublishFigures {
+            sent,
+            acked,
+            rate: r,
+            mb_per_s: r * size_mb,
+        });
+        if plan.qos > 0 {
+            let mut l = Latency::default();
+            for o in &pub_out {
+                l.merge(&o.latency);
+            }
+            result.ack_latency = l.summary();
+        }
+        measured = w;
+        for o in &pub_out {
+            merge_errors(o);
+        }
+    }
+
+    if !sub_out.is_empty() {
+        let received: u64 = sub_out.iter().map(|o| o.received).sum();
+        let mut lost = 0u64;
+        let mut duplicates = 0u64;
+        let mut out_of_order = 0u64;
+        let mut expected = None;
+        let mut per_sub_lost = Vec::with_capacity(sub_out.len());
+        for o in &sub_out {
+            let mut sub_lost = 0;
+            if plan.mode == BenchMode::Pubsub {
+                let filter = plan.filter_for(o.index);
+                for (p, (sent, topic)) in sent_by.iter().zip(&topics).enumerate() {
+                    if topic_matches(&filter, topic) {
+                        sub_lost += o.seq.get(p as u32).map_or(*sent, |t| t.lost(*sent));
+                    }
+                }
+                *expected.get_or_insert(0) += expected_for(o.index);
+            } else {
+                sub_lost += o
+                    .seq
+                    .iter()
+                    .map(|(_, t)| t.lost_below_highest())
+                    .sum::<u64>();
+            }
+            for (_, t) in o.seq.iter() {
+                duplicates += t.duplicates;
+                out_of_order += t.out_of_order;
+            }
+            lost += sub_lost;
+            per_sub_lost.push(sub_lost);
+        }
+        let w = window_of(&sub_out);
+        let count: u64 = sub_out.iter().map(|o| o.measured).sum();
+        let r = rate(count, w);
+        result.receive = Some(ReceiveFigures {
+            received,
+            expected,
+            lost,
+            duplicates,
+            out_of_order,
+            foreign: sub_out.iter().map(|o| o.foreign).sum(),
+            rate: r,
+            mb_per_s: r * size_mb,
+        });
+        let mut l = Latency::default();
+        for o in &sub_out {
+            l.merge(&o.latency);
+        }
+        result.latency = l.summary();
+        measured = w;
+        for o in &sub_out {
+            merge_errors(o);
+        }
+        if plan.qos > 0 && lost > 0 && !shared.aborted() {
+            *errors
+                .entry(format!("lost at QoS {}", plan.qos))
+                .or_insert(0) += lost;
+        }
+        if plan.qos == 2 && duplicates > 0 {
+            *errors.entry("duplicates at QoS 2".into()).or_insert(0) += duplicates;
+        }
+        let stale: u64 = sub_out.iter().map(|o| o.stale_retained).sum();
+        if stale > 0 {
+            result.notes.push(format!(
+                "{stale} retained messages from before the run were ignored"
+            ));
+        }
+        if plan.per_client {
+            for (o, sub_lost) in sub_out.iter().zip(per_sub_lost) {
+                result.clients.push(row(o, plan, sub_lost, w));
+            }
+        }
+    }
+    if plan.per_client {
+        let w = window_of(&pub_out);
+        let mut rows: Vec<ClientRow> = pub_out.iter().map(|o| row(o, plan, 0, w)).collect();
+        rows.append(&mut result.clients);
+        result.clients = rows;
+    }
+    result.measured_s = measured.as_secs_f64();
+    result.errors = errors;
+    result.reconnects = pub_out.iter().chain(&sub_out).map(|o| o.reconnects).sum();
+    if plan.mode != BenchMode::Sub {
+        if plan.rate > 0.0 {
+            result.notes.push(
+                "latency is measured from each message's intended send time, so broker stalls \
+                 show in the percentiles (coordinated omission corrected); it includes up to \
+                 about 1 ms of the sender's timer granularity"
+                    .into(),
+            );
+        } else {
+            result.notes.push(
+                "at full speed, latency is mostly time spent queued in sockets and the broker; \
+                 use --rate to measure latency under a given load"
+                    .into(),
+            );
+        }
+    }
+    if !plan.warmup.is_zero() {
+        result.notes.push(format!(
+            "the first {:?} (warm-up) are left out of rates and latency; counts cover the whole run",
+            plan.warmup
+        ));
+    }
+    Ok(())
+}
+
+fn row(o: &ClientOutcome, plan: &Plan, lost: u64, w: Duration) -> ClientRow {
+    ClientRow {
+        role: o.role.map_or("", |r| r.name()).to_string(),
+        client_id: o.client_id.clone(),
+        sent: o.sent,
+        acked: if plan.qos == 0 { o.sent } else { o.acked },
+        received: o.received,
+        lost,
+        duplicates: o.seq.iter().map(|(_, t)| t.duplicates).sum(),
+        rate: rate(o.measured, w),
+        errors: o.errors.values().sum(),
+    }
+}
+
+async fn run_conn(
+    shared: &Arc<Shared>,
+    base: &ConnectOptions,
+    stop_tx: &Arc<watch::Sender<bool>>,
+    mut stop_rx: watch::Receiver<bool>,
+    result: &mut BenchResult,
+) -> anyhow::Result<()> {
+    let plan = &shared.plan;
+    let start = Instant::now();
+    let start_wall = Local::now();
+    let (done_tx, done_rx) = watch::channel(false);
+    let sampler = spawn_sampler(shared, start, done_rx);
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let spawner = runner::spawn_held(shared, base, &stop_rx, tx);
+
+    let mut times = Latency::default();
+    let mut failures: BTreeMap<String, u64> = BTreeMap::new();
+    let mut connected = 0u64;
+    loop {
+        tokio::select! {
+            r = rx.recv() => match r {
+                Some(Ok(took)) => {
+                    connected += 1;
+                    times.record(took);
+                }
+                Some(Err(reason)) => *failures.entry(reason).or_insert(0) += 1,
+                None => break,
+            },
+            _ = stop_rx.changed() => break,
+        }
+    }
+    let ramp = start.elapsed();
+    let mut rss = runner::resident_bytes();
+    if !shared.aborted() {
+        let hold_until = Instant::now() + plan.hold;
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(hold_until) => break,
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {
+                    rss = rss.max(runner::resident_bytes());
+                }
+                _ = stop_rx.changed() => break,
+            }
+        }
+    }
+    rss = rss.max(runner::resident_bytes());
+    let _ = stop_tx.send(true);
+    let handles = spawner.await.unwrap_or_default();
+    if shared.aborted() {
+        // Interrupted: handshakes still in progress are not waited for.
+        for h in &handles {
+            h.abort();
+        }
+    }
+    let mut lost = 0u64;
+    for h in handles {
+        if let Ok(held) = h.await
+            && held.lost
+        {
+            lost += 1;
+        }
+    }
+    let _ = done_tx.send(true);
+    let series = sampler.await.unwrap_or_default();
+    let failed: u64 = failures.values().sum();
+    result.start = rfc3339(start_wall);
+    result.end = rfc3339(Local::now());
+    result.elapsed_s = start.elapsed().as_secs_f64();
+    result.measured_s = ramp.as_secs_f64();
+    result.series = series.samples;
+    result.connect = ConnectFigures {
+        attempted: connected + failed,
+        connected,
+        failed,
+        rate: rate(connected, ramp),
+        time: times.summary(),
+        failures,
+        rss_bytes: rss,
+    };
+    if lost > 0 {
+        result.errors.insert("connection lost".into(), lost);
+    }
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! `mqtk bench` flags (clap derive only; combinations are checked in `bench::plan`).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use super::{ConnectArgs, QosLevel, values};
+
+/// What `mqtk bench` runs.
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BenchMode {
+    /// Publishers and subscribers in one run: throughput, loss, duplicates, end-to-end latency
+    #[default]
+    Pubsub,
+    /// Publishers only (for subscribers elsewhere): publish rate and acknowledgement latency
+    Pub,
+    /// Subscribers only: receive rate; loss and latency when the messages carry a bench header
+    Sub,
+    /// Open many connections, hold them, report connect times, failures and memory
+    Conn,
+}
+
+impl BenchMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchMode::Pubsub => "pubsub",
+            BenchMode::Pub => "pub",
+            BenchMode::Sub => "sub",
+            BenchMode::Conn => "conn",
+        }
+    }
+}
+
+/// `mqtk bench`.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// pubsub (default), pub, sub or conn
+    #[arg(value_enum, default_value = "pubsub", value_name = "MODE")]
+    pub mode: BenchMode,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Number of publishing clients
+    #[arg(
+        long,
+        visible_alias = "pubs",
+        default_value_t = 1,
+        value_name = "N",
+        help_heading = "Load"
+    )]
+    pub publishers: u32,
+
+    /// Number of subscribing clients
+    #[arg(
+        long,
+        visible_alias = "subs",
+        default_value_t = 1,
+        value_name = "N",
+        help_heading = "Load"
+    )]
+    pub subscribers: u32,
+
+    /// Number of connections `bench conn` opens
+    #[arg(long, default_value_t = 100, value_name = "N", help_heading = "Load")]
+    pub connections: u32,
+
+    /// Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop
+    /// after this many per subscriber
+    #[arg(short = 'n', long, value_name = "COUNT", help_heading = "Load")]
+    pub messages: Option<u64>,
+
+    /// Run for this long (e.g. 30s, 2m); with --messages, whichever ends first
+    #[arg(long, value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
+    pub duration: Option<Duration>,
+
+    /// Message size in bytes, at least the 24-byte bench header
+    #[arg(
+        short = 's',
+        long,
+        default_value_t = 64,
+        value_name = "BYTES",
+        help_heading = "Load"
+    )]
+    pub size: usize,
+
+    /// Quality of service: 0, 1 or 2
+    #[arg(
+        short = 'q',
+        long,
+        default_value = "0",
+        value_name = "QOS",
+        help_heading = "Load"
+    )]
+    pub qos: QosLevel,
+
+    /// Messages per second per publisher (0: as fast as possible). Latency is then measured from
+    /// each message's intended send time, so broker stalls show in the percentiles
+    #[arg(
+        long,
+        default_value_t = 0.0,
+        value_name = "MSGS/S",
+        help_heading = "Load"
+    )]
+    pub rate: f64,
+
+    /// Subscribers read at most this many messages per second each (0: as fast as possible);
+    /// simulates slow consumers, e.g. to see what a broker drops
+    #[arg(
+        long = "sub-rate",
+        default_value_t = 0.0,
+        value_name = "MSGS/S",
+        help_heading = "Load"
+    )]
+    pub sub_rate: f64,
+
+    /// Messages per second over all publishers, shared evenly (instead of --rate)
+    #[arg(
+        long = "total-rate",
+        value_name = "MSGS/S",
+        conflicts_with = "rate",
+        help_heading = "Load"
+    )]
+    pub total_rate: Option<f64>,
+
+    /// Topic template: %i is the client index, %c the client id (one topic per publisher by
+    /// default; give a topic without % for all publishers to share it). `bench sub` also takes a
+    /// filter here
+    #[arg(
+        short = 't',
+        long,
+        default_value = "mqtk-bench/%i",
+        value_name = "TEMPLATE",
+        help_heading = "Load"
+    )]
+    pub topic: String,
+
+    /// Subscriber topic filter [default: the topic template with %-levels replaced by +]
+    #[arg(long, value_name = "FILTER", help_heading = "Load")]
+    pub filter: Option<String>,
+
+    /// Most unacknowledged QoS 1/2 messages per publisher
+    #[arg(short = 'M', long = "max-inflight", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Load")]
+    pub max_inflight: u16,
+
+    /// Connections opened per second (0: as fast as possible)
+    #[arg(
+        long = "connect-rate",
+        default_value_t = 0.0,
+        value_name = "CONNS/S",
+        help_heading = "Load"
+    )]
+    pub connect_rate: f64,
+
+    /// `bench conn`: how long to hold the connections open
+    #[arg(long, default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
+    pub hold: Duration,
+
+    /// Leave this long out of rates and latency at the start
+    #[arg(long, default_value = "0s", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
+    pub warmup: Duration,
+
+    /// After the publishers finish, wait at most this long for messages still on their way
+    #[arg(long, default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
+    pub drain: Duration,
+
+    /// Publish with the retain flag
+    #[arg(short = 'r', long, help_heading = "Load")]
+    pub retain: bool,
+
+    /// Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more
+    /// connections to one broker address than one source address has ports
+    #[arg(
+        long = "source-addr",
+        value_delimiter = ',',
+        value_name = "ADDRS",
+        conflicts_with = "bind_address",
+        help_heading = "Load"
+    )]
+    pub source_addr: Vec<IpAddr>,
+
+    /// Print one JSON result document on stdout
+    #[arg(long, help_heading = "Report")]
+    pub json: bool,
+
+    /// Print a CSV header and one row for the run on stdout
+    #[arg(long, conflicts_with = "json", help_heading = "Report")]
+    pub csv: bool,
+
+    /// Add a row per client to the report
+    #[arg(long = "per-client", help_heading = "Report")]
+    pub per_client: bool,
+
+    /// Check a threshold after the run, e.g. 'p99 < 20ms', 'lost == 0', 'rate >= 50k'
+    /// (repeatable); any failure exits 7
+    #[arg(long = "assert", value_name = "EXPR", help_heading = "Report")]
+    pub asserts: Vec<String>,
+}

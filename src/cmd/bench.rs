@@ -1,0 +1,87 @@
+//! `mqtk bench`: checks the flags into a plan, runs it, prints the report and maps the outcome
+//! (Ctrl-C, errors, loss at QoS 1/2, failed assertions) to the exit code.
+
+use std::io::Write;
+
+use crate::bench::plan::Plan;
+use crate::bench::{assert, report, run};
+use crate::cli::BenchArgs;
+use crate::conn::ConnectOptions;
+use crate::error::{self, Failure, Kind};
+use crate::signals::interrupted;
+
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let plan = Plan::from_args(&args)?;
+    let opts = ConnectOptions::from_args(&args.connect)?;
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
+        .enable_all()
+        .build()?;
+    let asserts = plan.asserts.clone();
+    let (json, csv) = (plan.json, plan.csv);
+    let run::Outcome { mut result, signal } = rt.block_on(run::execute(plan, opts))?;
+    // Client tasks still closing must not hold the process.
+    rt.shutdown_timeout(std::time::Duration::from_millis(200));
+
+    result.assertions = assert::evaluate(&asserts, &result);
+    let text = if json {
+        report::json(&result)
+    } else if csv {
+        format!("{}{}", report::csv_header(), report::csv_row(&result))
+    } else {
+        report::human(&result)
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+
+    if let Some(sig) = signal {
+        return Err(interrupted(sig, "bench stopped early (summary printed)"));
+    }
+    if !result.errors.is_empty() {
+        let list: Vec<String> = result
+            .errors
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        let delivery = result.errors.keys().any(|k| {
+            k.starts_with("lost at QoS")
+                || k.starts_with("not acknowledged")
+                || k.starts_with("publish refused")
+                || k.starts_with("duplicates at QoS")
+        });
+        let msg = format!("bench ended with errors ({})", list.join(", "));
+        return Err(if delivery {
+            error::delivery(msg)
+        } else {
+            anyhow::anyhow!(msg)
+        });
+    }
+    if result.connect.failed > 0 {
+        return Err(anyhow::anyhow!(
+            "{} of {} connections failed",
+            result.connect.failed,
+            result.connect.attempted
+        ));
+    }
+    let failed: Vec<&str> = result
+        .assertions
+        .iter()
+        .filter(|a| !a.passed)
+        .map(|a| a.expr.as_str())
+        .collect();
+    if !failed.is_empty() {
+        return Err(Failure::new(
+            Kind::Assertion,
+            format!(
+                "{} of {} assertions failed: {}",
+                failed.len(),
+                result.assertions.len(),
+                failed.join("; ")
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}

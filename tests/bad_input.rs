@@ -1,7 +1,7 @@
 //! Bad invocations of every subcommand (`pub`, `sub`, `bench`, `broker`), table-driven: every
-//! row must exit with the code DESIGN.md gives, print
-//! exactly one `mqtk: error: ` line on stderr that names the problem (warnings may precede it),
-//! nothing on stdout, and never a panic or backtrace.
+//! row must exit with the code DESIGN.md gives, print exactly one `mqtk: error: ` line on
+//! stderr that names the problem (warnings, and bench's plan line, may precede it), nothing on
+//! stdout, and never a panic or backtrace.
 //!
 //! The network rows use a real mosquitto (TLS and password listeners) and tiny TCP servers
 //! started here that misbehave on purpose (close at once, answer HTTP, send garbage, stay

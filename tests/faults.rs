@@ -647,23 +647,36 @@ fn sigint_and_sigterm_make_pub_report_unacknowledged_messages() {
             mqtk_std()
                 .arg("pub")
                 .args(broker.args())
-                .args(["-l", "-q", "1", "-t", "sigpub"]),
+                .args(["-l", "-q", "1", "-t", "sigpub", "-d"]),
         );
         let (written, go) = feed(&mut publisher, b"first\n".to_vec(), numbered(0, 5));
         written.recv_timeout(SHORT).expect("publisher input");
         assert!(watcher.wait_for_lines(1, SHORT), "first line not delivered");
         broker.pause();
         let _ = go.send(());
-        // Give mqtk time to read and send the five lines (they cannot be acknowledged).
-        thread::sleep(Duration::from_millis(300));
+        // Wait until mqtk has sent the five lines (the debug trace shows it); the frozen broker
+        // cannot acknowledge them.
+        let sent = poll_until(SHORT, || {
+            text(&publisher.stderr_so_far())
+                .matches("sending PUBLISH")
+                .count()
+                >= 6
+        });
+        assert!(sent, "{}", text(&publisher.stderr_so_far()));
         publisher.signal(signal);
         let out = publisher.wait(SHORT);
         broker.resume();
         let stderr = text(&out.stderr);
         assert_eq!(out.status.code(), Some(code), "{stderr}");
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.starts_with("mqtk: debug: "))
+            .collect();
         assert_eq!(
-            stderr.trim_end(),
-            format!("mqtk: error: interrupted by {name}: 5 message(s) not acknowledged")
+            errors,
+            [format!(
+                "mqtk: error: interrupted by {name}: 5 message(s) not acknowledged"
+            )]
         );
         drop(watcher);
     }

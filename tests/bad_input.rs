@@ -1,6 +1,7 @@
-//! Bad invocations, table-driven: every row must exit with the code DESIGN.md gives, print
-//! exactly one `mqtk: error: ` line on stderr that names the problem (warnings may precede it),
-//! nothing on stdout, and never a panic or backtrace.
+//! Bad invocations of every subcommand (`pub`, `sub`, `bench`, `broker`), table-driven: every
+//! row must exit with the code DESIGN.md gives, print exactly one `mqtk: error: ` line on
+//! stderr that names the problem (warnings, and bench's plan line, may precede it), nothing on
+//! stdout, and never a panic or backtrace.
 //!
 //! The network rows use a real mosquitto (TLS and password listeners) and tiny TCP servers
 //! started here that misbehave on purpose (close at once, answer HTTP, send garbage, stay
@@ -9,8 +10,8 @@
 //! Not covered, on purpose: a NUL byte in a topic cannot reach mqtk through argv (the kernel
 //! ends each argument at the first NUL) and no other source takes topics (`-l` lines are
 //! payloads); `conn::topic`'s unit tests and the stable fuzz test check NUL rejection instead.
-//! An unreadable (mode 000) file cannot be tested when the tests run as root (CI does), because
-//! root reads any file; missing files and directories stand in for it.
+//! A mode-000 file is only unreadable when the tests do not run as root (CI runs as root);
+//! `/proc/self/mem`, which fails to read even for root, stands in for it there.
 
 mod common;
 
@@ -119,6 +120,16 @@ fn row(name: &'static str, args: &[&dyn AsOs], code: i32, needle: &'static str) 
     }
 }
 
+/// A row from owned arguments.
+fn rows_of(name: &'static str, args: &[String], code: i32, needle: &'static str) -> Row {
+    Row {
+        name,
+        args: args.iter().map(OsString::from).collect(),
+        code,
+        needle,
+    }
+}
+
 /// Anything usable as one argument: `&str`, `String`, paths.
 trait AsOs {
     fn as_os(&self) -> OsString;
@@ -167,7 +178,8 @@ fn check(row: &Row) -> Option<String> {
     }
     let other: Vec<&str> = stderr
         .lines()
-        .filter(|l| !l.starts_with("mqtk: warning: "))
+        // Warnings, and the plan `mqtk bench` announces before it connects, may come first.
+        .filter(|l| !l.starts_with("mqtk: warning: ") && !l.starts_with("mqtk bench "))
         .collect();
     match other.as_slice() {
         [line] if line.starts_with("mqtk: error: ") => {
@@ -235,11 +247,23 @@ fn bad_invocations_fail_cleanly() {
     let h = "127.0.0.1";
     let bad_utf8 = OsString::from_vec(b"a/\xff\xfe/b".to_vec());
 
-    // `pub` and `sub` rows; `bench` and `broker` rows go in the same table once those
-    // subcommands land (e.g. `bench --clients 0`, `bench --duration x`, `broker -p 70000`,
-    // `broker -c missing.conf`).
+    // `pub`, `sub`, `bench` and `broker` rows. Every bench row points at a closed loopback port,
+    // so a check that is missing shows up as a connection error, never as traffic.
+    let bench = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "bench".into(),
+            "-h".into(),
+            h.into(),
+            "-p".into(),
+            nothing.clone(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let busy = TcpListener::bind((common::HOST, 0)).expect("bind");
+    let busy_port = busy.local_addr().expect("addr").port().to_string();
     #[rustfmt::skip]
-    let rows = vec![
+    let mut rows = vec![
         // --- URLs, hosts and ports (usage: exit 2) ---
         row("url without scheme", &[&"pub", &"-L", &"broker:1883/t", &"-m", &"x"], 2, "not a broker URL"),
         row("unknown scheme", &[&"pub", &"-L", &"http://127.0.0.1/t", &"-m", &"x"], 2, "unknown URL scheme 'http'"),
@@ -325,7 +349,109 @@ fn bad_invocations_fail_cleanly() {
         row("wrong password 5", &[&"sub", &"-h", &h, &"-p", &auth, &"-u", &"alice", &"-P", &"wrong", &"-t", &"t", &"-V", &"5"], 135, "not authorised (135)"),
         row("anonymous on auth listener", &[&"sub", &"-h", &h, &"-p", &auth, &"-t", &"t"], 5, "not authorised"),
         row("unknown user 5", &[&"pub", &"-h", &h, &"-p", &auth, &"-u", &"mallory", &"-P", &"x", &"-t", &"t", &"-m", &"x", &"-V", &"5"], 135, "not authorised (135)"),
+        // --- bench ---
+        rows_of("bench --publishers 0", &bench(&["--publishers", "0"]), 2, "--publishers must be at least 1"),
+        rows_of("bench --subscribers -1", &bench(&["--subscribers", "-1"]), 2, "-1"),
+        rows_of("bench -n 0", &bench(&["-n", "0"]), 2, "--messages must be at least 1"),
+        rows_of("bench bad duration", &bench(&["--duration", "soon"]), 2, "not a duration"),
+        rows_of("bench bad size", &bench(&["-s", "big"]), 2, "--size"),
+        rows_of("bench size over MQTT limit", &bench(&["-s", "99999999999"]), 2, "larger than an MQTT packet"),
+        rows_of("bench -q 3", &bench(&["-q", "3"]), 2, "QoS must be 0, 1 or 2"),
+        rows_of("bench wildcard topic", &bench(&["-t", "a/#"]), 2, "without wildcards"),
+        rows_of("bench malformed filter", &bench(&["--filter", "a/#/b"]), 2, "# must be a whole level"),
+        rows_of("bench malformed sub filter", &bench(&["sub", "-t", "a+/b"]), 2, "+ must be a whole level"),
+        rows_of("bench --assert syntax", &bench(&["--assert", "nonsense"]), 2, "expected METRIC OP VALUE"),
+        rows_of("bench --assert value", &bench(&["--assert", "p99 < abc"]), 2, "'abc' is not a number"),
+        rows_of("bench unknown mode", &bench(&["fly"]), 2, "'fly'"),
+        rows_of("bench --json --csv", &bench(&["--json", "--csv"]), 2, "cannot be used with"),
+        rows_of("bench conn --connections 0", &bench(&["conn", "--connections", "0"]), 2, "--connections must be at least 1"),
+        rows_of("bench bad source address", &bench(&["--source-addr", "bogus"]), 2, "invalid IP address"),
+        rows_of("bench -p 70000", &["bench".into(), "-p".into(), "70000".into()], 2, "port 70000 is out of range"),
+        rows_of("bench unreachable", &bench(&["-n", "10"]), 3, "Connection refused"),
+        rows_of("bench wrong password", &["bench".into(), "-h".into(), h.into(), "-p".into(), auth.clone(), "-u".into(), "alice".into(), "-P".into(), "wrong".into(), "-n".into(), "10".into()], 5, "not authorised"),
+        // --- broker (exits before it listens, except the busy-port row) ---
+        row("broker -p 70000", &[&"broker", &"-p", &"70000"], 2, "70000"),
+        row("broker TLS port without cert", &[&"broker", &"--listen", &h, &"-p", &nothing, &"--tls-port", &nothing], 2, "--tls-cert"),
+        row("broker missing cert", &[&"broker", &"--listen", &h, &"-p", &nothing, &"--tls-port", &nothing, &"--tls-cert", &missing.as_path(), &"--tls-key", &key], 2, "No such file"),
+        row("broker cert not PEM", &[&"broker", &"--listen", &h, &"-p", &nothing, &"--tls-port", &nothing, &"--tls-cert", &garbage.as_path(), &"--tls-key", &key], 2, "no PEM certificate"),
+        row("broker missing password file", &[&"broker", &"--listen", &h, &"-p", &nothing, &"--passwords", &missing.as_path()], 2, "cannot read password file"),
+        row("broker password file is a directory", &[&"broker", &"--listen", &h, &"-p", &nothing, &"--passwords", &folder], 2, "Is a directory"),
+        row("broker bad listen address", &[&"broker", &"--listen", &"nowhere", &"-p", &nothing], 2, "invalid IP address"),
+        row("broker bad sys interval", &[&"broker", &"--listen", &h, &"-p", &nothing, &"--sys-interval", &"often"], 2, "not a duration"),
+        row("broker port in use", &[&"broker", &"--listen", &h, &"-p", &busy_port], 1, "Address already in use"),
     ];
+    // Files that exist but cannot be read. /proc/self/mem fails to read (EIO at offset 0) even
+    // for root; a mode-000 file only when the tests do not run as root.
+    let unreadable = Path::new("/proc/self/mem");
+    rows.push(row(
+        "-f unreadable",
+        &[&"pub", &"-t", &"t", &"-f", &unreadable],
+        2,
+        "-f /proc/self/mem",
+    ));
+    rows.push(row(
+        "--pw-file unreadable",
+        &[
+            &"pub",
+            &"-t",
+            &"t",
+            &"-m",
+            &"x",
+            &"-u",
+            &"u",
+            &"--pw-file",
+            &unreadable,
+        ],
+        2,
+        "cannot read password file",
+    ));
+    rows.push(row(
+        "--cafile unreadable",
+        &[
+            &"pub",
+            &"-h",
+            &h,
+            &"-p",
+            &tls,
+            &"-t",
+            &"t",
+            &"-m",
+            &"x",
+            &"--cafile",
+            &unreadable,
+        ],
+        2,
+        "--cafile /proc/self/mem",
+    ));
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        let locked = dir.join("locked.key");
+        std::fs::write(&locked, "secret").expect("write");
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+        rows.push(row(
+            "--key mode 000",
+            &[
+                &"pub",
+                &"-h",
+                &h,
+                &"-p",
+                &tls,
+                &"-t",
+                &"t",
+                &"-m",
+                &"x",
+                &"--cafile",
+                &ca,
+                &"--cert",
+                &cert,
+                &"--key",
+                &locked.as_path(),
+            ],
+            2,
+            "Permission denied",
+        ));
+    }
     assert!(rows.len() >= 40, "the table shrank to {} rows", rows.len());
 
     let failures: Vec<String> = rows.iter().filter_map(check).collect();

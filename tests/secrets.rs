@@ -294,3 +294,17 @@ fn bad_client_certificates_and_keys_are_one_line_usage_errors() {
         .arg(key));
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn bad_urls_do_not_echo_the_password() {
+    for url in [
+        format!("{USER}:{PASSWORD}@127.0.0.1/t"),
+        format!("mqtt://{USER}:{PASSWORD}@/t"),
+        format!("mqtt://{USER}:{PASSWORD}@127.0.0.1:0/t"),
+        format!("gopher://{USER}:{PASSWORD}@127.0.0.1/t"),
+    ] {
+        let out = run(mqtk_std().args(["pub", "-m", "x", "-L", &url]));
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert_no_secret(&out, PASSWORD, &url);
+    }
+}

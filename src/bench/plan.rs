@@ -216,6 +216,8 @@ impl Plan {
             None if topic_is_filter && args.topic.contains(['+', '#']) => args.topic.clone(),
             None => default_filter(&args.topic),
         };
+        // `%i`/`%c` expand to plain levels, so the template obeys the filter rules as it is.
+        crate::conn::topic::validate_filter(&filter).map_err(usage)?;
         let messages = match (args.messages, args.duration, mode) {
             (None, None, BenchMode::Pubsub | BenchMode::Pub) => Some(DEFAULT_MESSAGES),
             (m, _, _) => m,
@@ -421,6 +423,8 @@ mod tests {
         assert!(usage_error(&["conn", "--assert", "lost == 0"]).contains("does not measure"));
         assert_eq!(plan(&["sub", "-t", "a/+/#"]).unwrap().filter, "a/+/#");
         assert_eq!(plan(&["sub", "-t", "a/%i"]).unwrap().filter, "a/+");
+        assert!(plan(&["--filter", "a/#/b"]).is_err());
+        assert!(plan(&["sub", "-t", "a+/b"]).is_err());
         // Sub does not publish, so a small size is fine there.
         assert!(plan(&["sub", "--size", "1"]).is_ok());
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::options::ConnectOptions;
 use super::session::{Session, connect};
-use crate::error::{Kind, kind_of};
+use crate::error::{Kind, kind_of, unreachable};
 
 /// Reconnects on behalf of one command, within the configured budget.
 pub struct Reconnector {
@@ -36,7 +36,9 @@ impl Reconnector {
     pub async fn reconnect(&mut self, opts: &ConnectOptions, why: &str) -> anyhow::Result<Session> {
         let attempts = opts.reconnect.attempts;
         if attempts == 0 {
-            anyhow::bail!("{why} (reconnecting is off: --reconnect-attempts 0)");
+            return Err(unreachable(format!(
+                "{why} (reconnecting is off: --reconnect-attempts 0)"
+            )));
         }
         let mut last = None;
         while self.used < attempts {
@@ -70,7 +72,10 @@ impl Reconnector {
             }
         }
         let last = last.map_or_else(String::new, |e| format!(": {e:#}"));
-        anyhow::bail!("{why}; gave up after {attempts} reconnect attempts{last}")
+        // The broker is unreachable now (exit 3), whatever the last attempt ran into.
+        Err(unreachable(format!(
+            "{why}; gave up after {attempts} reconnect attempts{last}"
+        )))
     }
 }
 

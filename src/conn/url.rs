@@ -42,7 +42,10 @@ impl Scheme {
 /// Parses a broker URL; errors are one-line messages for the user.
 pub fn parse(url: &str) -> Result<BrokerUrl, String> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
-        format!("'{url}' is not a broker URL (expected mqtt://, mqtts://, ws:// or wss://)")
+        format!(
+            "'{}' is not a broker URL (expected mqtt://, mqtts://, ws:// or wss://)",
+            redacted(url)
+        )
     })?;
     let scheme = match scheme.to_ascii_lowercase().as_str() {
         "mqtt" | "tcp" => Scheme::Mqtt,
@@ -72,7 +75,7 @@ pub fn parse(url: &str) -> Result<BrokerUrl, String> {
     };
     let (host, port) = split_host_port(hostport)?;
     if host.is_empty() {
-        return Err(format!("'{url}' has no host"));
+        return Err(format!("'{}' has no host", redacted(url)));
     }
     let path = if scheme.is_websocket() {
         format!("/{path}")
@@ -87,6 +90,20 @@ pub fn parse(url: &str) -> Result<BrokerUrl, String> {
         port,
         path,
     })
+}
+
+/// The URL with any password replaced by `***`, for error messages. Everything between the
+/// first `:` of the user part and the last `@` goes, so an odd URL is over-redacted rather
+/// than leaked.
+fn redacted(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let rest = &url[start..];
+    match (rest.find(':'), rest.rfind('@')) {
+        (Some(colon), Some(at)) if colon < at => {
+            format!("{}{}:***{}", &url[..start], &rest[..colon], &rest[at..])
+        }
+        _ => url.to_string(),
+    }
 }
 
 fn split_host_port(s: &str) -> Result<(String, Option<u16>), String> {
@@ -138,6 +155,15 @@ mod tests {
         );
         assert!(u.scheme.is_tls() && u.scheme.is_websocket());
         assert_eq!(parse("ws://h").unwrap().path, "/");
+    }
+
+    #[test]
+    fn errors_do_not_quote_passwords() {
+        for bad in ["alice:hunter2@host/t", "mqtt://alice:hunter2@/t"] {
+            let err = parse(bad).unwrap_err();
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.contains("alice:***@"), "{err}");
+        }
     }
 
     #[test]

@@ -1,0 +1,140 @@
+//! The properties the fuzz targets check, shared by the cargo-fuzz targets (`fuzz_targets/`)
+//! and the stable-Rust bounded run (`tests/fuzz.rs` in the main crate). Each function takes
+//! arbitrary bytes and panics only when mqtk breaks a rule: parsers of user input and of broker
+//! packets must return errors, never panic, and must agree with themselves.
+
+// Each cargo-fuzz target uses one of these functions.
+#![allow(dead_code)]
+
+use bytes::{Bytes, BytesMut};
+use mqtk::cli::{OutputArgs, ProtocolVersion};
+use mqtk::conn::{packet, properties, topic, url};
+use mqtk::format::Formatter;
+use mqtk::message::{Message, PublishProperties};
+
+/// Topic and filter validation and matching: `data` is `filter\ntopic`.
+pub fn topic(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (filter, name) = text.split_once('\n').unwrap_or((text, text));
+    let filter_ok = topic::validate_filter(filter).is_ok();
+    let name_ok = topic::validate_topic(name).is_ok();
+    // Every valid topic name is also a valid filter (it has no wildcards), except one that
+    // reads as a shared subscription (`$share/GROUP/...`), which has rules of its own.
+    if name_ok && !name.starts_with("$share/") {
+        assert!(topic::validate_filter(name).is_ok(), "{name:?}");
+    }
+    if filter_ok && name_ok {
+        let m = topic::matches(filter, name);
+        // `#` matches everything that does not start with `$`.
+        if filter == "#" {
+            assert_eq!(m, !name.starts_with('$'), "{filter:?} {name:?}");
+        }
+    }
+    // A valid topic name matches itself as a filter (unless it looks like a shared
+    // subscription, which names a group before the filter).
+    if name_ok && !name.starts_with("$share/") {
+        assert!(topic::matches(name, name), "{name:?} does not match itself");
+    }
+}
+
+/// The `-F` format parser, and rendering a message with every field set.
+pub fn format(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let args = OutputArgs {
+        format: Some(text.to_string()),
+        ..Default::default()
+    };
+    let Ok(formatter) = Formatter::new(&args, false) else {
+        return;
+    };
+    let mut out = Vec::new();
+    formatter.write(&sample_message(data), &mut out);
+}
+
+fn sample_message(data: &[u8]) -> Message {
+    Message {
+        topic: "a/b/c".into(),
+        payload: Bytes::copy_from_slice(data),
+        qos: 2,
+        retain: true,
+        dup: false,
+        pkid: 7,
+        properties: Some(PublishProperties {
+            payload_format_indicator: Some(1),
+            message_expiry_interval: Some(60),
+            topic_alias: Some(3),
+            response_topic: Some("reply/\"x\"".into()),
+            correlation_data: Some(Bytes::from_static(b"\x00\xffcorr")),
+            user_properties: vec![("k\n".into(), "v\u{0}".into())],
+            subscription_identifiers: vec![1, 268_435_455],
+            content_type: Some("text/plain".into()),
+        }),
+        received: chrono::Local::now(),
+    }
+}
+
+/// `-L` URL parsing.
+pub fn url(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(u) = url::parse(text) {
+        assert!(!u.host.is_empty(), "{text:?} parsed with an empty host");
+        assert_ne!(u.port, Some(0), "{text:?} parsed with port 0");
+    }
+    // An error never quotes the password of a URL that has one: put a marker where the
+    // password goes (after the first `:` of the part before the last `@`) and look for it.
+    // No proper prefix of the marker is also its suffix, so it cannot form across the splice.
+    const MARKER: &str = "<pass-WORD-9>";
+    let start = text.find("://").map_or(0, |i| i + 3);
+    let rest = &text[start..];
+    if let Some(at) = rest.rfind('@')
+        && let Some(colon) = rest[..at].find(':')
+    {
+        let probe = format!(
+            "{}{MARKER}{}",
+            &text[..start + colon + 1],
+            &text[start + at..]
+        );
+        // The input may hold the marker itself (libFuzzer learns it): then it proves nothing.
+        if probe.matches(MARKER).count() == 1
+            && let Err(e) = url::parse(&probe)
+        {
+            assert!(
+                !e.contains(MARKER),
+                "{probe:?}: error {e:?} quotes the password"
+            );
+        }
+    }
+}
+
+/// `-D` properties: `data` holds the flag values separated by NUL bytes.
+pub fn properties(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let values: Vec<String> = text.split('\0').map(str::to_string).collect();
+    let _ = properties::parse(&values);
+}
+
+/// Packet decoding of whatever a server might send, in both protocols and with a small and
+/// the largest maximum packet size. Decoding stops at the first error, as a session does.
+pub fn packet(data: &[u8]) {
+    for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        for max in [64, packet::PROTOCOL_MAX_PACKET] {
+            let mut buf = BytesMut::from(data);
+            // Each successful decode consumes at least one byte, so this ends.
+            for _ in 0..=data.len() {
+                let before = buf.len();
+                match packet::decode(protocol, &mut buf, max) {
+                    Ok(Some(_)) => assert!(buf.len() < before, "decode consumed nothing"),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        }
+    }
+}

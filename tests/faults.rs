@@ -15,17 +15,15 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Background, Broker, mosquitto_sub, mqtk, mqtk_std, poll_until, spawn_subscriber};
+use common::{
+    Background, Broker, mosquitto_sub, mqtk, mqtk_std, poll_until, spawn_subscriber, text,
+};
 
 /// Lines published in the restart tests (as the issue asks).
 const LINES: usize = 200_000;
 /// Bound for a publisher or subscriber run that moves [`LINES`] messages.
 const LONG: Duration = Duration::from_secs(60);
 const SHORT: Duration = Duration::from_secs(10);
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// A broker that keeps sessions over restarts and queues without limit.
 fn persistent_broker() -> Broker {

@@ -8,39 +8,16 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Background, Broker, mosquitto_pub, mosquitto_sub, mqtk_std, spawn_subscriber};
-
-/// Upper bound for any single command in this file.
-const WAIT: Duration = Duration::from_secs(15);
-
-/// The protocol versions every core case runs under.
-const VERSIONS: [&str; 2] = ["311", "5"];
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Runs a command to completion, bounded by [`WAIT`].
-fn run(cmd: &mut Command) -> Output {
-    Background::spawn(cmd).wait(WAIT)
-}
+use common::{
+    Background, Broker, VERSIONS, WAIT, assert_ok, mosquitto_pub, mosquitto_sub, mqtk_std, run,
+    spawn_subscriber, text,
+};
 
 /// Runs a command with `input` on stdin, bounded by [`WAIT`].
 fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
     let mut child = Background::spawn_with_stdin(cmd);
     child.stdin().write_all(input).expect("write stdin");
     child.wait(WAIT)
-}
-
-#[track_caller]
-fn assert_ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
 }
 
 /// `mqtk pub` with the broker's -h/-p and `-V version`.

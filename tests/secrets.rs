@@ -9,20 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::Duration;
 
-use common::{Background, Broker, mqtk_std, spawn_subscriber};
+use common::{Broker, mqtk_std, run, spawn_subscriber, text};
 
 const WAIT: Duration = Duration::from_secs(10);
 const USER: &str = "alice";
 const PASSWORD: &str = "Corr3ct-H0rse-Battery";
 const WRONG: &str = "Wr0ng-Staple-Guess";
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn run(cmd: &mut std::process::Command) -> Output {
-    Background::spawn(cmd).wait(WAIT)
-}
 
 /// Fails if any output of the run contains `secret` (also percent-encoded or reversed, in case
 /// something mangles it on the way).

@@ -13,29 +13,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use common::{Background, Broker, mosquitto_pub, mqtk_std, spawn_subscriber};
-
-const WAIT: Duration = Duration::from_secs(15);
-const VERSIONS: [&str; 2] = ["311", "5"];
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn run(cmd: &mut Command) -> Output {
-    Background::spawn(cmd).wait(WAIT)
-}
-
-#[track_caller]
-fn assert_ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-}
+use common::{
+    Background, Broker, VERSIONS, WAIT, assert_ok, mosquitto_pub, mqtk_std, run, spawn_subscriber,
+    text,
+};
 
 fn mqtk(sub: &str, broker: &Broker, version: &str) -> Command {
     let mut cmd = mqtk_std();

@@ -6,34 +6,14 @@
 mod common;
 
 use std::process::{Command, Output};
-use std::time::Duration;
 
 use mqtk::format::JsonMessage;
 use mqtk::format::json::Encoding;
 
-use common::{Background, Broker, mosquitto_pub, mosquitto_sub, mqtk_std, spawn_subscriber};
-
-const WAIT: Duration = Duration::from_secs(15);
-const VERSIONS: [&str; 2] = ["311", "5"];
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn run(cmd: &mut Command) -> Output {
-    Background::spawn(cmd).wait(WAIT)
-}
-
-#[track_caller]
-fn assert_ok(out: &Output, what: &str) {
-    assert!(
-        out.status.success(),
-        "{what} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-}
+use common::{
+    Broker, VERSIONS, WAIT, assert_ok, mosquitto_pub, mosquitto_sub, mqtk_std, run,
+    spawn_subscriber, text,
+};
 
 fn mqtk(sub: &str, broker: &Broker, version: &str) -> Command {
     let mut cmd = mqtk_std();

@@ -9,15 +9,11 @@ use std::io::Write;
 use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
-use common::{Background, Broker, mosquitto_sub, mqtk_std, spawn_subscriber};
+use common::{Background, Broker, mosquitto_sub, mqtk_std, spawn_subscriber, text};
 
 /// Generous bounds for a loaded 2-core machine; a release build needs a fraction of this.
 const PUBLISH_WAIT: Duration = Duration::from_secs(90);
 const DRAIN_WAIT: Duration = Duration::from_secs(30);
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// `seq 1 n` as bytes.
 fn seq(n: usize) -> Vec<u8> {

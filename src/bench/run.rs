@@ -21,9 +21,10 @@ use super::report::{
 use super::runner::{
     self, ClientOutcome, FD_RESERVE, Opened, Shared, Window, open_clients, subscribe,
 };
-use super::stats::{Latency, Series, rate, topic_matches};
+use super::stats::{Latency, Series, rate};
 use crate::cli::bench::BenchMode;
 use crate::conn::ConnectOptions;
+use crate::conn::topic::matches as topic_matches;
 use crate::error::Signal;
 use crate::signals::Signals;
 

@@ -290,30 +290,6 @@ impl Series {
     }
 }
 
-/// Whether an MQTT topic filter (`+`, `#` wildcards) matches a topic name. Used to know which
-/// publishers each subscriber should hear from, so that loss is counted only where expected.
-pub fn topic_matches(filter: &str, topic: &str) -> bool {
-    // `$share/GROUP/filter`: the group delivers to one member; match on the inner filter.
-    let filter = match filter.strip_prefix("$share/") {
-        Some(rest) => rest.split_once('/').map_or(rest, |(_, f)| f),
-        None => filter,
-    };
-    if topic.starts_with('$') && !filter.starts_with('$') {
-        return false;
-    }
-    let mut f = filter.split('/');
-    let mut t = topic.split('/');
-    loop {
-        match (f.next(), t.next()) {
-            (Some("#"), _) => return true,
-            (Some("+"), Some(_)) => {}
-            (Some(a), Some(b)) if a == b => {}
-            (None, None) => return true,
-            _ => return false,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,19 +381,6 @@ mod tests {
         assert_eq!(s.samples[1].sent, 15);
         assert_eq!(s.samples[1].acked, 15);
         assert_eq!(s.samples[1].received, 16);
-    }
-
-    #[test]
-    fn topic_filters() {
-        assert!(topic_matches("a/+/c", "a/b/c"));
-        assert!(topic_matches("a/#", "a"));
-        assert!(topic_matches("a/#", "a/b/c"));
-        assert!(topic_matches("#", "a/b"));
-        assert!(!topic_matches("#", "$SYS/x"));
-        assert!(!topic_matches("a/+", "a/b/c"));
-        assert!(!topic_matches("a/b", "a/c"));
-        assert!(topic_matches("$share/g/a/+", "a/b"));
-        assert!(topic_matches("mqtk-bench/+", "mqtk-bench/0"));
     }
 
     #[test]

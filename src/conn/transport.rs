@@ -106,9 +106,16 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
 
 async fn tcp(opts: &ConnectOptions, host: &str, port: u16) -> anyhow::Result<TcpStream> {
     let target = opts.describe_target();
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|e| unreachable(format!("cannot resolve host '{host}': {}", io_reason(&e))))?
+    // An address literal needs no resolver (whose thread would cost a one-shot `pub` dearly).
+    let resolved: Vec<SocketAddr> = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| unreachable(format!("cannot resolve host '{host}': {}", io_reason(&e))))?
+            .collect(),
+    };
+    let addrs: Vec<SocketAddr> = resolved
+        .into_iter()
         .filter(|a| opts.bind.is_none_or(|b| b.is_ipv4() == a.is_ipv4()))
         .collect();
     if addrs.is_empty() {

@@ -1124,3 +1124,31 @@ fn write_password_file(path: &Path, users: &[(String, String)]) {
         );
     }
 }
+
+/// How long one client command in a test may run before the test fails.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+/// Core cases run under both protocol versions.
+pub const VERSIONS: [&str; 2] = ["311", "5"];
+
+/// Output bytes as text for messages and comparisons.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs a command to completion, bounded by [`WAIT`].
+pub fn run(cmd: &mut Command) -> Output {
+    Background::spawn(cmd).wait(WAIT)
+}
+
+/// Asserts success, showing stdout and stderr otherwise.
+#[track_caller]
+pub fn assert_ok(out: &Output, what: &str) {
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\nstdout: {}\nstderr: {}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}

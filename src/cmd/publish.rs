@@ -327,6 +327,8 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
                 }
             }
             sig = signals.recv() => {
+                // A deliberate stop: disconnect cleanly so the broker does not send the will.
+                session.disconnect().await;
                 return Err(interrupted(sig, format!(
                     "{} message(s) not acknowledged", inflight.len()
                 )));
@@ -361,9 +363,7 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
         }
     }
 
-    session.writer.queue(&Outgoing::Disconnect)?;
-    let _ = session.writer.flush().await;
-    session.writer.shutdown().await;
+    session.disconnect().await;
     if tally.refused > 0 {
         return Err(delivery(format!(
             "the broker refused {} message(s): {}",

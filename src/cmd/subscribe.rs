@@ -174,7 +174,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             }
             _ = sleep_until(deadline.unwrap_or(far)) => {
                 rx.flush_stdout()?;
-                disconnect(&mut session).await;
+                session.disconnect().await;
                 return Err(Failure::new(Kind::Timeout, format!(
                     "timed out after {:?} ({} message(s) received)",
                     rx.plan.timeout.unwrap_or_default(), rx.printed
@@ -182,7 +182,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             }
             sig = signals.recv() => {
                 rx.flush_stdout()?;
-                disconnect(&mut session).await;
+                session.disconnect().await;
                 return Err(interrupted(sig, format!("{} message(s) received", rx.printed)));
             }
             };
@@ -191,7 +191,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             None => {}
             Some(Stop::Done) => {
                 rx.flush_stdout()?;
-                disconnect(&mut session).await;
+                session.disconnect().await;
                 return Ok(());
             }
             Some(Stop::Lost(why)) => {
@@ -210,22 +210,6 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             }
         }
     }
-}
-
-async fn disconnect(session: &mut Session) {
-    if session.writer.queue(&Outgoing::Disconnect).is_ok() {
-        let _ = session.writer.flush().await;
-    }
-    session.writer.shutdown().await;
-    // Closing a socket with unread data in it sends a reset, and a reset can make the broker
-    // drop what it had not read yet: the acknowledgements just sent (so `-C N` messages would
-    // come again) and the DISCONNECT. So read, and discard, until the broker closes.
-    let drain = async {
-        while matches!(session.reader.fill().await, Ok(n) if n > 0) {
-            while let Ok(Some(_)) = session.reader.try_next() {}
-        }
-    };
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(1), drain).await;
 }
 
 impl Receiver {

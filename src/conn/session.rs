@@ -41,6 +41,26 @@ pub struct Session {
     pub keepalive: Keepalive,
 }
 
+impl Session {
+    /// Ends the session cleanly: DISCONNECT (so the broker discards the will), then waits (at
+    /// most 1 s) for the broker to close. Closing a socket with unread data in it sends a reset,
+    /// and a reset can make the broker drop what it had not read yet: the last acknowledgements
+    /// (so `sub -C N` messages would come again), the last messages, the DISCONNECT itself.
+    /// Bounded as a whole: a stalled broker must not hold up the exit.
+    pub async fn disconnect(&mut self) {
+        let close = async {
+            if self.writer.queue(&Outgoing::Disconnect).is_ok() {
+                let _ = self.writer.flush().await;
+            }
+            self.writer.shutdown().await;
+            while matches!(self.reader.fill().await, Ok(n) if n > 0) {
+                while let Ok(Some(_)) = self.reader.try_next() {}
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), close).await;
+    }
+}
+
 /// Opens the transport and performs the CONNECT/CONNACK handshake within the connect timeout.
 pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Session> {
     let target = opts.describe_target();

@@ -2,12 +2,12 @@
 //! only the N messages it printed (the rest stay queued for a persistent session), and a lost
 //! connection is re-established, re-subscribing when the broker lost the session.
 
-use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 
 use tokio::time::{Instant, sleep_until};
 
 use crate::cli::SubArgs;
+use crate::conn::receipts::{Receipt, Receipts};
 use crate::conn::reconnect::Reconnector;
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, SubscribeFilter,
@@ -124,9 +124,8 @@ struct Receiver {
     formatter: Formatter,
     out: Vec<u8>,
     printed: u64,
-    /// QoS 2 messages received (PUBREC sent) whose PUBREL has not come yet: a PUBLISH with one of
-    /// these identifiers is a duplicate delivery and is not printed again.
-    awaiting_release: HashSet<u16>,
+    /// QoS 2 receipts: a redelivered message is acknowledged, not printed again.
+    receipts: Receipts,
     pending_acks: usize,
     v5: bool,
 }
@@ -144,7 +143,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
         formatter,
         out: Vec::with_capacity(64 * 1024),
         printed: 0,
-        awaiting_release: HashSet::new(),
+        receipts: Receipts::default(),
         v5: opts.protocol.is_v5(),
     };
     let far = Instant::now() + std::time::Duration::from_secs(86_400 * 365);
@@ -204,7 +203,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
                     .await?;
                 if !session.info.session_present {
                     // The broker forgot us: subscriptions and QoS 2 state went with the session.
-                    rx.awaiting_release.clear();
+                    rx.receipts.clear();
                     rx.plan.queue_requests(&mut session, &opts)?;
                 }
             }
@@ -230,7 +229,7 @@ impl Receiver {
                     }
                 }
                 Incoming::PubRel { pkid } => {
-                    self.awaiting_release.remove(&pkid);
+                    self.receipts.release(pkid);
                     session.writer.queue(&Outgoing::PubComp(pkid))?;
                 }
                 Incoming::SubAck {
@@ -286,14 +285,14 @@ impl Receiver {
     }
 
     fn on_message(&mut self, session: &mut Session, m: Message) -> anyhow::Result<Option<Stop>> {
-        if m.qos == 2 && self.awaiting_release.contains(&m.pkid) {
-            // Redelivery of a message already printed: acknowledge again, print nothing.
-            session.writer.queue(&Outgoing::PubRec(m.pkid))?;
-            return Ok(None);
-        }
         if self.plan.retained_only && !m.retain {
             // Left unacknowledged on purpose: it was not printed.
             return Ok(Some(Stop::Done));
+        }
+        if m.qos == 2 && self.receipts.publish(&m) == Receipt::Duplicate {
+            // Redelivery of a message already printed: acknowledge again, print nothing.
+            session.writer.queue(&Outgoing::PubRec(m.pkid))?;
+            return Ok(None);
         }
         let hidden = (self.plan.no_retained && m.retain)
             || self.plan.hide.iter().any(|f| topic::matches(f, &m.topic));
@@ -310,10 +309,7 @@ impl Receiver {
         }
         match m.qos {
             1 => session.writer.queue(&Outgoing::PubAck(m.pkid))?,
-            2 => {
-                self.awaiting_release.insert(m.pkid);
-                session.writer.queue(&Outgoing::PubRec(m.pkid))?;
-            }
+            2 => session.writer.queue(&Outgoing::PubRec(m.pkid))?,
             _ => {}
         }
         if self.plan.count.is_some_and(|c| self.printed >= c) {

@@ -19,4 +19,5 @@ pub use session::{
     ConnAckInfo, Keepalive, KeepaliveAction, PacketReader, PacketWriter, Session, connect,
 };
 pub mod inflight;
+pub mod receipts;
 pub mod reconnect;

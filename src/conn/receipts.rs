@@ -1,0 +1,110 @@
+//! Exactly-once delivery on the receiving side of QoS 2: which incoming messages were already
+//! handed to the user, so that a broker's redelivery is acknowledged but not printed again.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::message::Message;
+
+/// What to do with an incoming QoS 2 PUBLISH.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Receipt {
+    /// A new message: deliver it (and send PUBREC).
+    New,
+    /// Already delivered: send PUBREC again, deliver nothing.
+    Duplicate,
+}
+
+/// QoS 2 receipts by packet identifier.
+#[derive(Default)]
+pub struct Receipts {
+    /// PUBREC sent, PUBREL not yet received: any PUBLISH with this id is a redelivery.
+    awaiting_release: HashMap<u16, u64>,
+    /// Flows completed (PUBCOMP sent), with a fingerprint of the message. The specification lets
+    /// a broker reuse the id for a new message after PUBCOMP, but a new message is never flagged
+    /// DUP; a DUP PUBLISH with the same id and the same content is the old message again. That
+    /// happens when a broker restores a session saved before it saw our PUBREC/PUBCOMP
+    /// (mosquitto after a restart does), and without this check it would be printed twice.
+    released: HashMap<u16, u64>,
+}
+
+fn fingerprint(m: &Message) -> u64 {
+    let mut h = DefaultHasher::new();
+    m.topic.hash(&mut h);
+    m.payload.hash(&mut h);
+    h.finish()
+}
+
+impl Receipts {
+    /// Classifies a QoS 2 PUBLISH and records it.
+    pub fn publish(&mut self, m: &Message) -> Receipt {
+        if self.awaiting_release.contains_key(&m.pkid) {
+            return Receipt::Duplicate;
+        }
+        let print = fingerprint(m);
+        if m.dup && self.released.get(&m.pkid) == Some(&print) {
+            // Tracked as awaiting again, so the broker's PUBREL completes it as usual.
+            self.awaiting_release.insert(m.pkid, print);
+            return Receipt::Duplicate;
+        }
+        self.released.remove(&m.pkid);
+        self.awaiting_release.insert(m.pkid, print);
+        Receipt::New
+    }
+
+    /// A PUBREL for `pkid`: the flow is complete once PUBCOMP goes out.
+    pub fn release(&mut self, pkid: u16) {
+        if let Some(print) = self.awaiting_release.remove(&pkid) {
+            self.released.insert(pkid, print);
+        }
+    }
+
+    /// The broker lost the session: all identifiers start afresh.
+    pub fn clear(&mut self) {
+        self.awaiting_release.clear();
+        self.released.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(pkid: u16, dup: bool, payload: &'static str) -> Message {
+        let mut m = Message::new("t", payload);
+        m.qos = 2;
+        m.pkid = pkid;
+        m.dup = dup;
+        m
+    }
+
+    #[test]
+    fn redelivery_before_pubrel_is_a_duplicate() {
+        let mut r = Receipts::default();
+        assert_eq!(r.publish(&msg(1, false, "a")), Receipt::New);
+        assert_eq!(r.publish(&msg(1, true, "a")), Receipt::Duplicate);
+    }
+
+    #[test]
+    fn stale_redelivery_after_pubcomp_is_a_duplicate_but_reuse_is_new() {
+        let mut r = Receipts::default();
+        assert_eq!(r.publish(&msg(1, false, "a")), Receipt::New);
+        r.release(1);
+        // The broker restored an old state and sends the same message again, flagged DUP.
+        assert_eq!(r.publish(&msg(1, true, "a")), Receipt::Duplicate);
+        r.release(1);
+        // A new message reusing the id (never DUP on first sending) is new.
+        assert_eq!(r.publish(&msg(1, false, "a")), Receipt::New);
+        r.release(1);
+        // A DUP with other content is a different message whose first sending we missed.
+        assert_eq!(r.publish(&msg(1, true, "b")), Receipt::New);
+    }
+
+    #[test]
+    fn a_lost_session_forgets_everything() {
+        let mut r = Receipts::default();
+        r.publish(&msg(1, false, "a"));
+        r.clear();
+        assert_eq!(r.publish(&msg(1, true, "a")), Receipt::New);
+    }
+}

@@ -20,6 +20,7 @@ use super::header::{HEADER_LEN, Header};
 use super::plan::{Plan, Role};
 use super::stats::{Arrival, Clock, Latency, SeqTable};
 use crate::cli::bench::BenchMode;
+use crate::conn::inflight::{AckOutcome, Inflight};
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, SubscribeFilter,
     connect,
@@ -136,6 +137,16 @@ impl ClientOutcome {
 
     fn error(&mut self, kind: impl Into<String>) {
         *self.errors.entry(kind.into()).or_insert(0) += 1;
+    }
+
+    /// A QoS 1/2 message acknowledged at `now`, sent (or due) at `sent_ns`.
+    fn acked(&mut self, clock: &Clock, window: &Window, now: Instant, sent_ns: u64) {
+        self.acked += 1;
+        if clock.epoch_ns(window.measure_from) <= sent_ns {
+            self.latency
+                .record_ns(clock.epoch_ns(now).saturating_sub(sent_ns));
+        }
+        self.event(now, window);
     }
 
     fn event(&mut self, at: Instant, window: &Window) {
@@ -335,6 +346,36 @@ fn keepalive(session: &mut Session) -> bool {
     }
 }
 
+/// What [`next_packet`] found.
+// Only ever returned and matched at once, never stored: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Read {
+    Packet(Incoming),
+    /// Every complete packet read so far has been handled.
+    Drained,
+    /// The connection is over: a protocol error or the broker's DISCONNECT (recorded).
+    End,
+}
+
+/// The next packet already read, with what ends a client recorded in its outcome.
+fn next_packet(session: &mut Session, out: &mut ClientOutcome) -> Read {
+    match session.reader.try_next() {
+        Ok(Some(Incoming::Disconnect { reason, .. })) => {
+            out.error(format!("disconnected by the broker (reason {reason})"));
+            Read::End
+        }
+        Ok(Some(p)) => {
+            session.keepalive.heard_from_broker();
+            Read::Packet(p)
+        }
+        Ok(None) => Read::Drained,
+        Err(e) => {
+            out.error(format!("protocol error: {e:#}"));
+            Read::End
+        }
+    }
+}
+
 /// Runs one publisher until its messages are sent and acknowledged, its time is up or the run is
 /// aborted.
 pub async fn publisher(
@@ -357,20 +398,12 @@ pub async fn publisher(
     let limit = plan.messages.unwrap_or(u64::MAX);
     let deadline = plan.duration.map(|d| window.start + d);
     let interval = (plan.rate > 0.0).then(|| 1.0 / plan.rate);
-    let window_size = usize::from(plan.max_inflight.min(session.info.receive_maximum).max(1));
+    let window_size = plan.max_inflight.min(session.info.receive_maximum);
     // Refilling the window waits on acknowledgements: ACK the broker's data at once, or its
     // Nagle algorithm holds the next acknowledgement for our delayed ACK (~40 ms).
     session.reader.set_quickack(qos > 0);
-    // Intended send time (epoch ns) per packet id of each unacknowledged message.
-    // Packet ids cycle through a few times the window, which keeps the table small.
-    let pkid_max = (window_size * 4).min(usize::from(u16::MAX)) as u16;
-    let mut inflight: Vec<Option<u64>> = if qos > 0 {
-        vec![None; usize::from(pkid_max) + 1]
-    } else {
-        Vec::new()
-    };
-    let mut inflight_n = 0usize;
-    let mut next_pkid: u16 = 1;
+    // Intended send time (epoch ns) of each unacknowledged message.
+    let mut inflight: Inflight<u64> = Inflight::new(window_size);
     let mut seq: u64 = 0;
     let mut chunk = BytesMut::new();
     let mut done_sending_at: Option<Instant> = None;
@@ -380,53 +413,43 @@ pub async fn publisher(
         // Acknowledgements already read.
         let mut acked_now = 0u64;
         loop {
-            let p = match session.reader.try_next() {
-                Ok(Some(p)) => p,
-                Ok(None) => break,
-                Err(e) => {
-                    out.error(format!("protocol error: {e:#}"));
-                    break 'run;
-                }
+            let p = match next_packet(&mut session, &mut out) {
+                Read::Packet(p) => p,
+                Read::Drained => break,
+                Read::End => break 'run,
             };
-            session.keepalive.heard_from_broker();
             let now = Instant::now();
             match p {
-                Incoming::PubAck { pkid, reason, .. } | Incoming::PubComp { pkid, reason } => {
-                    if let Some(sent_ns) =
-                        inflight.get_mut(usize::from(pkid)).and_then(Option::take)
-                    {
-                        inflight_n -= 1;
+                Incoming::PubAck { pkid, reason, .. } | Incoming::PubRec { pkid, reason, .. } => {
+                    if reason >= 0x80 {
+                        if inflight.remove(pkid).is_some() {
+                            out.error(format!("publish refused (reason {reason})"));
+                        }
+                        continue;
+                    }
+                    match inflight.first_ack(pkid) {
+                        AckOutcome::Completed(sent_ns) => {
+                            acked_now += 1;
+                            out.acked(&shared.clock, &window, now, sent_ns);
+                        }
+                        AckOutcome::SendPubRel => {
+                            if session.writer.queue(&Outgoing::PubRel(pkid)).is_err() {
+                                out.error("cannot encode PUBREL");
+                                break 'run;
+                            }
+                        }
+                        AckOutcome::Unknown => {}
+                    }
+                }
+                Incoming::PubComp { pkid, reason } => {
+                    if let Some(sent_ns) = inflight.complete(pkid) {
                         if reason >= 0x80 {
                             out.error(format!("publish refused (reason {reason})"));
-                            continue;
+                        } else {
+                            acked_now += 1;
+                            out.acked(&shared.clock, &window, now, sent_ns);
                         }
-                        out.acked += 1;
-                        acked_now += 1;
-                        if shared.clock.epoch_ns(window.measure_from) <= sent_ns {
-                            out.latency
-                                .record_ns(shared.clock.epoch_ns(now).saturating_sub(sent_ns));
-                        }
-                        out.event(now, &window);
                     }
-                }
-                Incoming::PubRec { pkid, reason, .. } => {
-                    if reason >= 0x80 {
-                        if inflight
-                            .get_mut(usize::from(pkid))
-                            .and_then(Option::take)
-                            .is_some()
-                        {
-                            inflight_n -= 1;
-                        }
-                        out.error(format!("publish refused (reason {reason})"));
-                    } else if session.writer.queue(&Outgoing::PubRel(pkid)).is_err() {
-                        out.error("cannot encode PUBREL");
-                        break 'run;
-                    }
-                }
-                Incoming::Disconnect { reason, .. } => {
-                    out.error(format!("disconnected by the broker (reason {reason})"));
-                    break 'run;
                 }
                 _ => {}
             }
@@ -446,11 +469,11 @@ pub async fn publisher(
         let sending_done = seq >= limit || time_up;
         if sending_done {
             let at = *done_sending_at.get_or_insert(now);
-            if inflight_n == 0 {
+            if inflight.is_empty() {
                 break;
             }
             if now >= at + plan.drain {
-                *out.errors.entry("not acknowledged".into()).or_insert(0) += inflight_n as u64;
+                *out.errors.entry("not acknowledged".into()).or_insert(0) += inflight.len() as u64;
                 break;
             }
         }
@@ -458,7 +481,7 @@ pub async fn publisher(
         // How many messages may go now.
         let mut can = if sending_done { 0 } else { limit - seq };
         if qos > 0 {
-            can = can.min((window_size - inflight_n) as u64);
+            can = can.min(inflight.room() as u64);
         }
         let mut next_due = None;
         if let Some(iv) = interval {
@@ -489,23 +512,7 @@ pub async fn publisher(
             .write(&mut chunk[..HEADER_LEN]);
             let payload = chunk.split_to(plan.size).freeze();
             let pkid = if qos > 0 {
-                // The window is smaller than the id space, so a free id is always found.
-                while inflight[usize::from(next_pkid)].is_some() {
-                    next_pkid = if next_pkid >= pkid_max {
-                        1
-                    } else {
-                        next_pkid + 1
-                    };
-                }
-                let id = next_pkid;
-                inflight[usize::from(id)] = Some(sent_ns);
-                inflight_n += 1;
-                next_pkid = if next_pkid >= pkid_max {
-                    1
-                } else {
-                    next_pkid + 1
-                };
-                id
+                inflight.insert(qos, sent_ns)
             } else {
                 0
             };
@@ -556,7 +563,7 @@ pub async fn publisher(
             {
                 wake = wake.min(t);
             }
-            if sending_done && inflight_n == 0 {
+            if sending_done && inflight.is_empty() {
                 break;
             }
             let Session { reader, .. } = &mut session;
@@ -571,14 +578,14 @@ pub async fn publisher(
                 Some(s) => {
                     session = s;
                     session.reader.set_quickack(qos > 0);
+                    inflight.set_limit(plan.max_inflight.min(session.info.receive_maximum));
                     out.reconnects += 1;
                     // A clean session forgets what was in flight: those were never acknowledged.
-                    if inflight_n > 0 {
+                    let forgotten = inflight.clear();
+                    if forgotten > 0 {
                         *out.errors
                             .entry("not acknowledged (connection lost)".into())
-                            .or_insert(0) += inflight_n as u64;
-                        inflight.iter_mut().for_each(|slot| *slot = None);
-                        inflight_n = 0;
+                            .or_insert(0) += forgotten as u64;
                     }
                 }
                 None => {
@@ -647,15 +654,11 @@ pub async fn subscriber(
         }
         let mut received_now = 0u64;
         loop {
-            let p = match session.reader.try_next() {
-                Ok(Some(p)) => p,
-                Ok(None) => break,
-                Err(e) => {
-                    out.error(format!("protocol error: {e:#}"));
-                    break 'run;
-                }
+            let p = match next_packet(&mut session, &mut out) {
+                Read::Packet(p) => p,
+                Read::Drained => break,
+                Read::End => break 'run,
             };
-            session.keepalive.heard_from_broker();
             match p {
                 Incoming::Publish(m) => {
                     let ack = match m.qos {
@@ -694,10 +697,6 @@ pub async fn subscriber(
                     if session.writer.queue(&Outgoing::PubComp(pkid)).is_err() =>
                 {
                     out.error("cannot encode PUBCOMP");
-                    break 'run;
-                }
-                Incoming::Disconnect { reason, .. } => {
-                    out.error(format!("disconnected by the broker (reason {reason})"));
                     break 'run;
                 }
                 _ => {}

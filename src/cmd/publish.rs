@@ -289,7 +289,7 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
                     if plan.qos == 0 {
                         session.writer.queue(&Outgoing::Publish(msg))?;
                     } else {
-                        let packet = inflight.insert(msg);
+                        let packet = inflight.publish(msg);
                         session.writer.queue(&packet)?;
                     }
                 }
@@ -391,7 +391,7 @@ fn check_broker_limits(session: &Session, plan: &Plan) -> anyhow::Result<()> {
 /// Handles every complete packet read so far. Returns why the connection is over, if it is.
 fn handle_incoming(
     session: &mut Session,
-    inflight: &mut Inflight,
+    inflight: &mut Inflight<OutPublish>,
     tally: &mut Tally,
 ) -> anyhow::Result<Option<String>> {
     while let Some(packet) = session.reader.try_next()? {
@@ -415,7 +415,7 @@ fn handle_incoming(
             } => {
                 if reason >= 0x80 {
                     refuse(inflight, tally, pkid, reason, reason_string);
-                } else if inflight.first_ack(pkid) == AckOutcome::SendPubRel {
+                } else if matches!(inflight.first_ack(pkid), AckOutcome::SendPubRel) {
                     session.writer.queue(&Outgoing::PubRel(pkid))?;
                 }
             }
@@ -454,7 +454,7 @@ fn handle_incoming(
 }
 
 fn refuse(
-    inflight: &mut Inflight,
+    inflight: &mut Inflight<OutPublish>,
     tally: &mut Tally,
     pkid: u16,
     reason: u8,

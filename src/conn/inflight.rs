@@ -1,5 +1,7 @@
-//! QoS 1/2 publishes awaiting acknowledgement: packet-identifier allocation and mqtk's own copy
-//! of every unacknowledged message, so nothing is lost when a session is lost and re-created.
+//! QoS 1/2 publishes awaiting acknowledgement: packet-identifier allocation and the QoS 1/2
+//! handshakes, with a value kept per message. `pub` keeps its own copy of every unacknowledged
+//! message there, so nothing is lost when a session is lost and re-created; `bench` keeps the
+//! send time, for publish-to-acknowledgement latency.
 
 use std::collections::HashMap;
 
@@ -14,8 +16,9 @@ enum Stage {
     Released,
 }
 
-struct Entry {
-    publish: OutPublish,
+struct Entry<T> {
+    value: T,
+    qos: u8,
     stage: Stage,
     /// Order of first sending, so that re-sending after a reconnect keeps the original order.
     seq: u64,
@@ -23,9 +26,9 @@ struct Entry {
 
 /// The outcome of an acknowledgement.
 #[derive(Debug, PartialEq, Eq)]
-pub enum AckOutcome {
-    /// The message is done (PUBACK, or PUBCOMP for QoS 2).
-    Completed,
+pub enum AckOutcome<T> {
+    /// The message is done (PUBACK, or PUBCOMP for QoS 2): here is its value back.
+    Completed(T),
     /// QoS 2 PUBREC: send PUBREL next.
     SendPubRel,
     /// An identifier we are not waiting on (e.g. a late duplicate acknowledgement): ignore.
@@ -34,21 +37,19 @@ pub enum AckOutcome {
 
 /// Unacknowledged outgoing messages, indexed by packet identifier. A map rather than a table of
 /// all 65,535 identifiers: a one-shot `pub -m` should not pay for zeroing megabytes.
-pub struct Inflight {
-    slots: HashMap<u16, Entry>,
+pub struct Inflight<T> {
+    slots: HashMap<u16, Entry<T>>,
     next_id: u16,
-    len: usize,
     limit: usize,
     seq: u64,
 }
 
-impl Inflight {
+impl<T> Inflight<T> {
     /// At most `limit` messages in flight (1 to 65,535).
     pub fn new(limit: u16) -> Self {
         Inflight {
             slots: HashMap::new(),
             next_id: 1,
-            len: 0,
             limit: limit.max(1) as usize,
             seq: 0,
         }
@@ -59,90 +60,103 @@ impl Inflight {
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.slots.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.slots.is_empty()
+    }
+
+    /// How many more messages may go before the limit is reached.
+    pub fn room(&self) -> usize {
+        self.limit.saturating_sub(self.slots.len())
     }
 
     pub fn has_room(&self) -> bool {
-        self.len < self.limit
+        self.room() > 0
     }
 
-    /// Takes a copy of `publish`, gives it a free packet identifier and returns the PUBLISH to send.
+    /// Registers a QoS 1/2 message and returns the free packet identifier it must be sent with.
     /// The caller checks [`has_room`](Self::has_room) first.
-    pub fn insert(&mut self, mut publish: OutPublish) -> Outgoing {
+    pub fn insert(&mut self, qos: u8, value: T) -> u16 {
         let mut id = self.next_id;
         while self.slots.contains_key(&id) {
             id = if id == u16::MAX { 1 } else { id + 1 };
         }
         self.next_id = if id == u16::MAX { 1 } else { id + 1 };
-        publish.pkid = id;
         self.seq += 1;
         self.slots.insert(
             id,
             Entry {
-                publish: publish.clone(),
+                value,
+                qos,
                 stage: Stage::Published,
                 seq: self.seq,
             },
         );
-        self.len += 1;
-        Outgoing::Publish(publish)
+        id
     }
 
     /// A PUBACK (QoS 1) or PUBREC (QoS 2) for `pkid`.
-    pub fn first_ack(&mut self, pkid: u16) -> AckOutcome {
+    pub fn first_ack(&mut self, pkid: u16) -> AckOutcome<T> {
         let Some(entry) = self.slots.get_mut(&pkid) else {
             return AckOutcome::Unknown;
         };
-        match (entry.publish.qos, entry.stage) {
-            (1, _) => {
-                self.remove(pkid);
-                AckOutcome::Completed
-            }
-            (_, Stage::Published) => {
-                entry.stage = Stage::Released;
-                AckOutcome::SendPubRel
-            }
-            // A repeated PUBREC: answer with PUBREL again.
-            (_, Stage::Released) => AckOutcome::SendPubRel,
+        if entry.qos == 1 {
+            return self
+                .remove(pkid)
+                .map_or(AckOutcome::Unknown, AckOutcome::Completed);
         }
+        // A repeated PUBREC is answered with PUBREL again.
+        entry.stage = Stage::Released;
+        AckOutcome::SendPubRel
     }
 
-    /// A PUBCOMP for `pkid`.
-    pub fn complete(&mut self, pkid: u16) -> AckOutcome {
+    /// A PUBCOMP for `pkid`: the value of the completed message, if it was awaiting one.
+    pub fn complete(&mut self, pkid: u16) -> Option<T> {
         match self.slots.get(&pkid) {
-            Some(e) if e.stage == Stage::Released => {
-                self.remove(pkid);
-                AckOutcome::Completed
-            }
-            _ => AckOutcome::Unknown,
+            Some(e) if e.stage == Stage::Released => self.remove(pkid),
+            _ => None,
         }
     }
 
     /// Drops a message that the broker refused (MQTT 5 failure reason code).
-    pub fn remove(&mut self, pkid: u16) -> Option<OutPublish> {
-        let entry = self.slots.remove(&pkid)?;
-        self.len -= 1;
-        Some(entry.publish)
+    pub fn remove(&mut self, pkid: u16) -> Option<T> {
+        self.slots.remove(&pkid).map(|e| e.value)
+    }
+
+    /// Forgets every message (a new clean session will never acknowledge them); returns how many.
+    pub fn clear(&mut self) -> usize {
+        let n = self.slots.len();
+        self.slots.clear();
+        n
+    }
+}
+
+impl Inflight<OutPublish> {
+    /// Keeps a copy of `publish` under a free packet identifier and returns the PUBLISH to send.
+    /// The caller checks [`has_room`](Self::has_room) first.
+    pub fn publish(&mut self, mut publish: OutPublish) -> Outgoing {
+        // The copy's own pkid is not kept up to date: `resend` takes the identifier from the key.
+        publish.pkid = self.insert(publish.qos, publish.clone());
+        Outgoing::Publish(publish)
     }
 
     /// The packets that re-establish every unacknowledged message on a new connection, in their
     /// original order: PUBLISH with the DUP flag for those not yet acknowledged, PUBREL for QoS 2
     /// messages the broker already received.
     pub fn resend(&self) -> Vec<Outgoing> {
-        let mut entries: Vec<&Entry> = self.slots.values().collect();
-        entries.sort_by_key(|e| e.seq);
+        let mut entries: Vec<(&u16, &Entry<OutPublish>)> = self.slots.iter().collect();
+        entries.sort_by_key(|(_, e)| e.seq);
         entries
             .into_iter()
-            .map(|e| match e.stage {
+            .map(|(&pkid, e)| match e.stage {
                 Stage::Published => Outgoing::Publish(OutPublish {
                     dup: true,
-                    ..e.publish.clone()
+                    pkid,
+                    ..e.value.clone()
                 }),
-                Stage::Released => Outgoing::PubRel(e.publish.pkid),
+                Stage::Released => Outgoing::PubRel(pkid),
             })
             .collect()
     }
@@ -170,41 +184,62 @@ mod tests {
 
     #[test]
     fn ids_wrap_and_skip_those_in_use() {
-        let mut f = Inflight::new(u16::MAX);
-        let first = id(&f.insert(msg(1)));
+        let mut f = Inflight::<OutPublish>::new(u16::MAX);
+        let first = id(&f.publish(msg(1)));
         assert_eq!(first, 1);
         for _ in 0..65_533 {
-            let i = id(&f.insert(msg(1)));
-            assert_eq!(f.first_ack(i), AckOutcome::Completed);
+            let i = id(&f.publish(msg(1)));
+            assert!(matches!(f.first_ack(i), AckOutcome::Completed(_)));
         }
         // Next id is 65535, then it wraps and must skip 1, still in flight.
-        assert_eq!(id(&f.insert(msg(1))), 65_535);
-        assert_eq!(id(&f.insert(msg(1))), 2);
+        assert_eq!(id(&f.publish(msg(1))), 65_535);
+        assert_eq!(id(&f.publish(msg(1))), 2);
         assert_eq!(f.len(), 3);
     }
 
     #[test]
     fn qos2_handshake_and_resend_order() {
         let mut f = Inflight::new(10);
-        let a = id(&f.insert(msg(2)));
-        let b = id(&f.insert(msg(1)));
-        assert_eq!(f.complete(a), AckOutcome::Unknown);
-        assert_eq!(f.first_ack(a), AckOutcome::SendPubRel);
+        let a = id(&f.publish(msg(2)));
+        let b = id(&f.publish(msg(1)));
+        assert!(f.complete(a).is_none());
+        assert!(matches!(f.first_ack(a), AckOutcome::SendPubRel));
+        // A repeated PUBREC gets PUBREL again.
+        assert!(matches!(f.first_ack(a), AckOutcome::SendPubRel));
         let resend = f.resend();
         assert!(matches!(resend[0], Outgoing::PubRel(x) if x == a));
         assert!(matches!(&resend[1], Outgoing::Publish(p) if p.pkid == b && p.dup));
-        assert_eq!(f.complete(a), AckOutcome::Completed);
-        assert_eq!(f.first_ack(b), AckOutcome::Completed);
+        assert!(f.complete(a).is_some());
+        assert!(matches!(f.first_ack(b), AckOutcome::Completed(p) if p.qos == 1));
         assert!(f.is_empty());
-        assert_eq!(f.first_ack(b), AckOutcome::Unknown);
+        assert!(matches!(f.first_ack(b), AckOutcome::Unknown));
     }
 
     #[test]
     fn room_is_limited() {
         let mut f = Inflight::new(2);
-        f.insert(msg(1));
+        f.publish(msg(1));
         assert!(f.has_room());
-        f.insert(msg(1));
+        f.publish(msg(1));
         assert!(!f.has_room());
+        assert_eq!(f.room(), 0);
+        f.set_limit(5);
+        assert_eq!(f.room(), 3);
+    }
+
+    #[test]
+    fn values_come_back_with_their_acknowledgement() {
+        let mut f: Inflight<u64> = Inflight::new(10);
+        let a = f.insert(1, 100);
+        let b = f.insert(2, 200);
+        let c = f.insert(1, 300);
+        assert_eq!(f.first_ack(a), AckOutcome::Completed(100));
+        assert_eq!(f.first_ack(b), AckOutcome::SendPubRel);
+        assert_eq!(f.complete(b), Some(200));
+        assert_eq!(f.complete(b), None);
+        assert_eq!(f.remove(c), Some(300));
+        f.insert(1, 400);
+        assert_eq!(f.clear(), 1);
+        assert!(f.is_empty());
     }
 }

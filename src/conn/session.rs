@@ -2,6 +2,7 @@
 //! exit codes), then a packet reader and a batching packet writer that commands drive from their
 //! own loops, plus the keepalive clock.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use bytes::{BufMut, BytesMut};
@@ -16,6 +17,7 @@ use super::reason;
 use super::transport::{self, SocketHandle, Stream};
 use crate::cli::ProtocolVersion;
 use crate::error::{Failure, Kind, unreachable};
+use crate::message::Message;
 use crate::trace;
 
 /// What the broker told us in its CONNACK.
@@ -85,6 +87,12 @@ async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
         opts.max_incoming_packet,
         opts.debug,
     );
+    reader.aliases.max = opts
+        .properties
+        .connect
+        .as_ref()
+        .and_then(|c| c.topic_alias_max)
+        .unwrap_or(0);
 
     encode_connect(opts, &mut writer.buf)?;
     trace!(
@@ -348,6 +356,45 @@ pub struct PacketReader {
     protocol: ProtocolVersion,
     max_packet: usize,
     debug: bool,
+    aliases: TopicAliases,
+}
+
+/// Topic aliases the broker set on this connection (MQTT 5 §3.3.2.3.4). They live as long as
+/// the network connection, like the reader, so a reconnect starts with none.
+#[derive(Default)]
+struct TopicAliases {
+    /// The topic alias maximum mqtk sent in CONNECT (0: the broker must not use aliases).
+    max: u16,
+    topics: HashMap<u16, String>,
+}
+
+impl TopicAliases {
+    /// Gives an aliased PUBLISH its topic back, and remembers a newly set alias.
+    fn resolve(&mut self, m: &mut Message) -> anyhow::Result<()> {
+        let Some(alias) = m.properties.as_ref().and_then(|p| p.topic_alias) else {
+            return Ok(());
+        };
+        if alias == 0 || alias > self.max {
+            return Err(unreachable(format!(
+                "protocol error: the broker used topic alias {alias}, above the maximum of {} \
+                 mqtk allowed",
+                self.max
+            )));
+        }
+        if m.topic.is_empty() {
+            match self.topics.get(&alias) {
+                Some(topic) => m.topic.clone_from(topic),
+                None => {
+                    return Err(unreachable(format!(
+                        "protocol error: the broker used topic alias {alias} before setting it"
+                    )));
+                }
+            }
+        } else {
+            self.topics.insert(alias, m.topic.clone());
+        }
+        Ok(())
+    }
 }
 
 const MIN_READ: usize = 4 * 1024;
@@ -371,13 +418,17 @@ impl PacketReader {
             protocol,
             max_packet,
             debug,
+            aliases: TopicAliases::default(),
         }
     }
 
     /// The next packet from bytes already read, if a whole one is there.
     pub fn try_next(&mut self) -> anyhow::Result<Option<Incoming>> {
         match packet::decode(self.protocol, &mut self.buf, self.max_packet) {
-            Ok(p) => {
+            Ok(mut p) => {
+                if let Some(Incoming::Publish(m)) = &mut p {
+                    self.aliases.resolve(m)?;
+                }
                 if self.debug
                     && let Some(p) = &p
                 {
@@ -608,6 +659,7 @@ impl Keepalive {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::PublishProperties;
 
     #[test]
     fn mqtt31_connect_has_the_old_protocol_name() {
@@ -638,5 +690,50 @@ mod tests {
             Keepalive::new(0).due(start + Duration::from_secs(1000), start),
             None
         );
+    }
+
+    fn aliased(topic: &str, alias: u16) -> Message {
+        let mut m = Message::new(topic, "x");
+        m.properties = Some(PublishProperties {
+            topic_alias: Some(alias),
+            ..PublishProperties::default()
+        });
+        m
+    }
+
+    #[test]
+    fn topic_aliases_are_set_then_resolved() {
+        let mut a = TopicAliases {
+            max: 2,
+            ..TopicAliases::default()
+        };
+        let mut plain = Message::new("t/plain", "x");
+        a.resolve(&mut plain).unwrap();
+        assert_eq!(plain.topic, "t/plain");
+        a.resolve(&mut aliased("t/one", 1)).unwrap();
+        let mut m = aliased("", 1);
+        a.resolve(&mut m).unwrap();
+        assert_eq!(m.topic, "t/one");
+        // An alias can be set again to another topic.
+        a.resolve(&mut aliased("t/two", 1)).unwrap();
+        let mut m = aliased("", 1);
+        a.resolve(&mut m).unwrap();
+        assert_eq!(m.topic, "t/two");
+    }
+
+    #[test]
+    fn topic_alias_errors_are_protocol_errors() {
+        let mut a = TopicAliases {
+            max: 2,
+            ..TopicAliases::default()
+        };
+        let unset = a.resolve(&mut aliased("", 2)).unwrap_err();
+        assert!(unset.to_string().contains("before setting it"), "{unset}");
+        let above = a.resolve(&mut aliased("t", 3)).unwrap_err();
+        assert!(above.to_string().contains("maximum of 2"), "{above}");
+        let zero = a.resolve(&mut aliased("t", 0)).unwrap_err();
+        assert!(zero.to_string().contains("alias 0"), "{zero}");
+        let mut none_allowed = TopicAliases::default();
+        assert!(none_allowed.resolve(&mut aliased("t", 1)).is_err());
     }
 }

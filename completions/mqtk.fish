@@ -42,7 +42,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s u -l username -d 'User
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
@@ -88,7 +88,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s u -l username -d 'User
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
@@ -144,7 +144,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s u -l username -d 'Us
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l pw-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds [default with -c: never expires]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r

@@ -140,8 +140,9 @@ pub struct ConnectArgs {
     #[arg(short = 'c', long = "disable-clean-session")]
     pub disable_clean_session: bool,
 
-    /// MQTT 5 session expiry interval in seconds [default with -c: never expires]
-    #[arg(short = 'x', long = "session-expiry", value_name = "SECONDS")]
+    /// MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never
+    /// expires]
+    #[arg(short = 'x', long = "session-expiry", value_name = "SECONDS", allow_negative_numbers = true, value_parser = values::parse_session_expiry)]
     pub session_expiry: Option<u32>,
 
     /// MQTT protocol version: 311 (default), 5 or 31
@@ -468,5 +469,14 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn session_expiry_takes_minus_one_as_mosquitto_does() {
+        let cli = Cli::try_parse_from(["mqtk", "sub", "-t", "a", "-x", "-1", "-V", "5"]).unwrap();
+        let Command::Sub(args) = cli.command else {
+            panic!("not sub");
+        };
+        assert_eq!(args.connect.session_expiry, Some(u32::MAX));
     }
 }

@@ -58,6 +58,17 @@ pub fn parse_port(s: &str) -> Result<u16, String> {
     }
 }
 
+/// A session expiry interval in seconds, as mosquitto takes it: 0 to 4,294,967,295, where
+/// 4,294,967,295 (also written -1 or ∞) means the session never expires.
+pub fn parse_session_expiry(s: &str) -> Result<u32, String> {
+    match s.trim() {
+        "-1" | "∞" => Ok(u32::MAX),
+        t => t.parse().map_err(|_| {
+            format!("'{s}' is not a session expiry (0 to 4294967295 seconds, or -1 / ∞ for never)")
+        }),
+    }
+}
+
 /// A duration: plain seconds (`5`, `0.5`, as mosquitto takes them) or with a unit (`500ms`, `5s`,
 /// `2m`, `1h`).
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -87,6 +98,18 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_expiry_takes_mosquittos_forms_of_never() {
+        assert_eq!(parse_session_expiry("0"), Ok(0));
+        assert_eq!(parse_session_expiry("3600"), Ok(3600));
+        assert_eq!(parse_session_expiry("-1"), Ok(u32::MAX));
+        assert_eq!(parse_session_expiry("∞"), Ok(u32::MAX));
+        assert_eq!(parse_session_expiry("4294967295"), Ok(u32::MAX));
+        for bad in ["-2", "4294967296", "1h", ""] {
+            assert!(parse_session_expiry(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn durations() {

@@ -2,6 +2,8 @@
 //! (`mqttbytes::v4`) and MQTT 5 (`v5::mqttbytes::v5`). Nothing else in mqtk touches the codecs'
 //! types, so the rest of the program sees one packet model whatever the protocol.
 
+use std::fmt;
+
 use bytes::{Bytes, BytesMut};
 use chrono::Local;
 use rumqttc::mqttbytes::{self as m3, v4};
@@ -97,6 +99,118 @@ pub enum Incoming {
     },
     /// A packet a client should never receive (CONNECT, SUBSCRIBE, ...) or an extra CONNACK.
     Unexpected(&'static str),
+}
+
+/// mosquitto's `-d` style, one line per packet: `PUBLISH (d0, q1, r0, m7, 'topic', ... (5
+/// bytes))`, `SUBSCRIBE (m1, 'a/#' q1)`, `PUBACK (m7)`.
+impl fmt::Display for Outgoing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outgoing::Publish(p) => publish_line(
+                f,
+                (p.dup, p.qos, p.retain, p.pkid),
+                &p.topic,
+                p.payload.len(),
+            ),
+            Outgoing::PubAck(id) => write!(f, "PUBACK (m{id})"),
+            Outgoing::PubRec(id) => write!(f, "PUBREC (m{id})"),
+            Outgoing::PubRel(id) => write!(f, "PUBREL (m{id})"),
+            Outgoing::PubComp(id) => write!(f, "PUBCOMP (m{id})"),
+            Outgoing::Subscribe { pkid, filters, .. } => {
+                write!(f, "SUBSCRIBE (m{pkid}")?;
+                for s in filters {
+                    write!(f, ", '{}' q{}", s.filter, s.qos)?;
+                    let options = u8::from(s.no_local) << 2
+                        | u8::from(s.retain_as_published) << 3
+                        | s.retain_handling << 4;
+                    if options != 0 {
+                        write!(f, " options 0x{options:02x}")?;
+                    }
+                }
+                f.write_str(")")
+            }
+            Outgoing::Unsubscribe { pkid, filters, .. } => {
+                write!(f, "UNSUBSCRIBE (m{pkid}")?;
+                for filter in filters {
+                    write!(f, ", '{filter}'")?;
+                }
+                f.write_str(")")
+            }
+            Outgoing::PingReq => f.write_str("PINGREQ"),
+            Outgoing::Disconnect => f.write_str("DISCONNECT"),
+        }
+    }
+}
+
+impl fmt::Display for Incoming {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reason_string = |f: &mut fmt::Formatter<'_>, r: &Option<String>| match r {
+            Some(r) => write!(f, ", '{r}'"),
+            None => Ok(()),
+        };
+        match self {
+            Incoming::Publish(m) => publish_line(
+                f,
+                (m.dup, m.qos, m.retain, m.pkid),
+                &m.topic,
+                m.payload.len(),
+            ),
+            Incoming::PubAck {
+                pkid,
+                reason,
+                reason_string: r,
+            } => {
+                write!(f, "PUBACK (m{pkid}, rc{reason}")?;
+                reason_string(f, r)?;
+                f.write_str(")")
+            }
+            Incoming::PubRec {
+                pkid,
+                reason,
+                reason_string: r,
+            } => {
+                write!(f, "PUBREC (m{pkid}, rc{reason}")?;
+                reason_string(f, r)?;
+                f.write_str(")")
+            }
+            Incoming::PubRel { pkid } => write!(f, "PUBREL (m{pkid})"),
+            Incoming::PubComp { pkid, reason } => write!(f, "PUBCOMP (m{pkid}, rc{reason})"),
+            Incoming::SubAck {
+                pkid,
+                codes,
+                reason_string: r,
+            } => {
+                let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
+                write!(f, "SUBACK (m{pkid}, {})", codes.join(", "))?;
+                reason_string(f, r)
+            }
+            Incoming::UnsubAck { pkid } => write!(f, "UNSUBACK (m{pkid})"),
+            Incoming::PingResp => f.write_str("PINGRESP"),
+            Incoming::Disconnect {
+                reason,
+                reason_string: r,
+            } => {
+                write!(f, "DISCONNECT (rc{reason}")?;
+                reason_string(f, r)?;
+                f.write_str(")")
+            }
+            Incoming::Unexpected(what) => write!(f, "{what} (unexpected)"),
+        }
+    }
+}
+
+fn publish_line(
+    f: &mut fmt::Formatter<'_>,
+    (dup, qos, retain, pkid): (bool, u8, bool, u16),
+    topic: &str,
+    len: usize,
+) -> fmt::Result {
+    write!(
+        f,
+        "PUBLISH (d{}, q{qos}, r{}, m{pkid}, '{topic}', ... ({len} bytes))",
+        u8::from(dup),
+        u8::from(retain)
+    )
 }
 
 /// Decoding/encoding failure, worded for users.

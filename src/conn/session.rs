@@ -432,7 +432,7 @@ impl PacketReader {
                 if self.debug
                     && let Some(p) = &p
                 {
-                    trace_incoming(p);
+                    eprintln!("mqtk: debug: received {p}");
                 }
                 Ok(p)
             }
@@ -489,31 +489,6 @@ impl PacketReader {
     }
 }
 
-fn trace_incoming(p: &Incoming) {
-    match p {
-        Incoming::Publish(m) => trace_publish(
-            "received",
-            (m.dup, m.qos, m.retain, m.pkid),
-            &m.topic,
-            m.payload.len(),
-        ),
-        other => eprintln!("mqtk: debug: received {other:?}"),
-    }
-}
-
-/// mosquitto's `-d` style: `PUBLISH (d0, q1, r0, m7, 'topic', ... (5 bytes))`.
-fn trace_publish(
-    dir: &str,
-    (dup, qos, retain, pkid): (bool, u8, bool, u16),
-    topic: &str,
-    len: usize,
-) {
-    eprintln!(
-        "mqtk: debug: {dir} PUBLISH (d{}, q{qos}, r{}, m{pkid}, '{topic}', ... ({len} bytes))",
-        dup as u8, retain as u8
-    );
-}
-
 /// Encodes packets into a buffer and writes them in batches.
 pub struct PacketWriter {
     wr: WriteHalf<Stream>,
@@ -541,7 +516,7 @@ impl PacketWriter {
     /// A packet larger than the broker accepts is an error.
     pub fn queue(&mut self, p: &Outgoing) -> anyhow::Result<()> {
         if self.debug {
-            trace_outgoing(p);
+            eprintln!("mqtk: debug: sending {p}");
         }
         packet::encode(self.protocol, p, &mut self.buf, self.max_packet).map_err(|e| match e {
             CodecError::TooLarge { .. } => {
@@ -584,18 +559,6 @@ impl PacketWriter {
     /// Closes the write side (after DISCONNECT); errors are irrelevant at that point.
     pub async fn shutdown(&mut self) {
         let _ = self.wr.shutdown().await;
-    }
-}
-
-fn trace_outgoing(p: &Outgoing) {
-    match p {
-        Outgoing::Publish(m) => trace_publish(
-            "sending",
-            (m.dup, m.qos, m.retain, m.pkid),
-            &m.topic,
-            m.payload.len(),
-        ),
-        other => eprintln!("mqtk: debug: sending {other:?}"),
     }
 }
 

@@ -785,6 +785,54 @@ fn oversize_publish_with_mqtt311_is_dropped_by_the_broker_unseen() {
     assert_eq!(code, Some(0), "mosquitto changed behaviour: {stderr}");
 }
 
+/// A broker limited to QoS 1 without retained messages. MQTT 5 announces both limits in CONNACK,
+/// so mqtk refuses before sending; MQTT 3.1.1 cannot announce them, and mosquitto closes the
+/// connection on a QoS 2 PUBLISH: mqtk must not take that for a broker restart and retry the
+/// same message for as long as its reconnect budget lasts.
+#[test]
+fn broker_limits_on_qos_and_retain_are_errors() {
+    let broker = Broker::builder()
+        .listener_line("max_qos 1")
+        .config_line("retain_available false")
+        .start();
+    let publish = |flags: &[&str]| {
+        let started = Instant::now();
+        let out = mqtk()
+            .arg("pub")
+            .args(broker.args())
+            .args(["-t", "limits/t", "-m", "x"])
+            .args(flags)
+            .timeout(LONG)
+            .output()
+            .expect("run mqtk pub");
+        (out.status.code(), text(&out.stderr), started.elapsed())
+    };
+
+    let (code, stderr, _) = publish(&["-V", "5", "-q", "2"]);
+    assert_eq!(code, Some(6), "{stderr}");
+    assert!(stderr.contains("at most QoS 1, not 2"), "{stderr}");
+    let (code, stderr, _) = publish(&["-V", "5", "-r"]);
+    assert_eq!(code, Some(6), "{stderr}");
+    assert!(stderr.contains("does not support retained"), "{stderr}");
+
+    let (code, stderr, took) = publish(&["-V", "311", "-q", "2"]);
+    assert_eq!(code, Some(6), "{stderr}");
+    assert!(
+        stderr.contains("3 times in a row") && stderr.contains("1 message(s) not acknowledged"),
+        "{stderr}"
+    );
+    // Three quick reconnects (100 + 200 + 400 ms), not the ten of the whole budget (~20 s).
+    assert!(took < Duration::from_secs(8), "took {took:?}: {stderr}");
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("mqtk: error:"))
+            .count(),
+        1,
+        "{stderr}"
+    );
+}
+
 /// A broker that goes away for good: after `--reconnect-attempts` mqtk gives up with the
 /// unreachable code (sub) or the delivery code and the count of what was not acknowledged (pub).
 #[test]

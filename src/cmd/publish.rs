@@ -22,6 +22,10 @@ use crate::error::{delivery, usage};
 use crate::message::PublishProperties;
 use crate::signals::{Signals, interrupted};
 
+/// Sessions in a row that the broker drops after the re-sent messages, without acknowledging
+/// any, before mqtk concludes that it refuses them (rather than that it is restarting).
+const POISON_DROPS: u32 = 3;
+
 /// Stop taking new messages while this much is waiting to be written.
 const WRITE_HIGH_WATER: usize = 64 * 1024;
 
@@ -337,6 +341,15 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
         }
         if let Some(why) = lost {
             let unacked = inflight.len();
+            if unacked > 0 && reconnector.unproductive_sessions() >= POISON_DROPS {
+                return Err(delivery(format!(
+                    "{why} {POISON_DROPS} times in a row after mqtk re-sent its unacknowledged \
+                     messages, none of them acknowledged: the broker does not accept them (an \
+                     MQTT 3.1.1 broker closes the connection instead of refusing a publish, e.g. \
+                     one above its maximum QoS, or more in flight than it allows: see -M); \
+                     {unacked} message(s) not acknowledged"
+                )));
+            }
             let unsent = if exhausted {
                 ""
             } else {

@@ -219,7 +219,12 @@ impl Receiver {
     ) -> anyhow::Result<Option<Stop>> {
         while let Some(packet) = session.reader.try_next()? {
             session.keepalive.heard_from_broker();
-            if matches!(packet, Incoming::Publish(_) | Incoming::SubAck { .. }) {
+            // A PINGRESP counts too: an idle subscriber whose connection some proxy keeps
+            // dropping must not run out of attempts while its session works.
+            if matches!(
+                packet,
+                Incoming::Publish(_) | Incoming::SubAck { .. } | Incoming::PingResp
+            ) {
                 reconnector.progress();
             }
             match packet {

@@ -12,6 +12,8 @@ use crate::error::{Kind, kind_of, unreachable};
 /// Reconnects on behalf of one command, within the configured budget.
 pub struct Reconnector {
     used: u32,
+    /// Sessions opened since the last progress.
+    opened: u32,
 }
 
 impl Default for Reconnector {
@@ -22,13 +24,20 @@ impl Default for Reconnector {
 
 impl Reconnector {
     pub fn new() -> Self {
-        Reconnector { used: 0 }
+        Reconnector { used: 0, opened: 0 }
     }
 
     /// The session did useful work (an acknowledgement or a message arrived): a later loss gets
     /// the full budget again.
     pub fn progress(&mut self) {
         self.used = 0;
+        self.opened = 0;
+    }
+
+    /// How many sessions this reconnector opened that were then lost before any progress: the
+    /// broker accepted the connection every time and still dropped it.
+    pub fn unproductive_sessions(&self) -> u32 {
+        self.opened
     }
 
     /// Connects again after the connection was lost for `why`. Gives up when the attempts are
@@ -54,6 +63,7 @@ impl Reconnector {
             tokio::time::sleep(delay).await;
             match connect(opts).await {
                 Ok(session) => {
+                    self.opened += 1;
                     if !opts.quiet {
                         eprintln!(
                             "mqtk: warning: reconnected to {} (session {})",
@@ -89,6 +99,16 @@ fn backoff(attempt: u32, max: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_resets_the_budget_and_the_session_count() {
+        let mut r = Reconnector::new();
+        r.used = 4;
+        r.opened = 3;
+        assert_eq!(r.unproductive_sessions(), 3);
+        r.progress();
+        assert_eq!((r.used, r.unproductive_sessions()), (0, 0));
+    }
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {

@@ -495,6 +495,7 @@ pub struct BrokerBuilder {
     acl: Option<String>,
     persistence: bool,
     config_lines: Vec<String>,
+    listener_lines: Vec<String>,
 }
 
 impl BrokerBuilder {
@@ -567,6 +568,12 @@ impl BrokerBuilder {
 
     /// Adds a global config line, e.g. `max_queued_messages 2000000` (the default 1000 drops
     /// QoS 1/2 messages for slow subscribers) or `max_inflight_messages 0`.
+    /// Adds a line to every listener's section (for per-listener options such as `max_qos`).
+    pub fn listener_line(mut self, line: &str) -> Self {
+        self.listener_lines.push(line.to_string());
+        self
+    }
+
     pub fn config_line(mut self, line: &str) -> Self {
         self.config_lines.push(line.to_string());
         self
@@ -753,6 +760,10 @@ impl Broker {
             }
             if o.acl.is_some() {
                 c.push_str(&format!("acl_file {}\n", dir.join("acl").display()));
+            }
+            for line in &o.listener_lines {
+                c.push_str(line);
+                c.push('\n');
             }
         };
         let tls = |c: &mut String| {

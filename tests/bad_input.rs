@@ -228,6 +228,11 @@ fn bad_invocations_fail_cleanly() {
     )
     .expect("write");
     let missing = dir.join("does-not-exist");
+    // Sparse: 300 MiB of nothing, larger than the largest MQTT packet (256 MiB).
+    let huge = dir.join("huge");
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(300 << 20))
+        .expect("create a sparse file");
     let folder = dir.as_path();
     let ca = broker.ca_file();
     let other_ca = broker.other_ca_file();
@@ -293,6 +298,7 @@ fn bad_invocations_fail_cleanly() {
         // --- files ---
         row("-f missing", &[&"pub", &"-t", &"t", &"-f", &missing.as_path()], 2, "No such file"),
         row("-f directory", &[&"pub", &"-t", &"t", &"-f", &folder], 2, "is a directory"),
+        row("-f larger than a packet, no broker", &[&"pub", &"-h", &h, &"-p", &nothing, &"-t", &"t", &"-f", &huge.as_path()], 2, "does not fit in an MQTT packet"),
         row("--pw-file missing", &[&"pub", &"-t", &"t", &"-m", &"x", &"-u", &"u", &"--pw-file", &missing.as_path()], 2, "cannot read password file"),
         row("--pw-file directory", &[&"pub", &"-t", &"t", &"-m", &"x", &"-u", &"u", &"--pw-file", &folder], 2, "is a directory"),
         row("--cafile missing", &[&"pub", &"-h", &h, &"-p", &tls, &"-t", &"t", &"-m", &"x", &"--cafile", &missing.as_path()], 2, "No such file"),

@@ -13,6 +13,7 @@ use tokio::time::{Instant, sleep_until};
 use crate::cli::PubArgs;
 use crate::conn::inflight::{AckOutcome, Inflight};
 use crate::conn::options::io_reason;
+use crate::conn::packet::PROTOCOL_MAX_PACKET;
 use crate::conn::reconnect::Reconnector;
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, connect, reason,
@@ -45,6 +46,9 @@ pub fn run(args: PubArgs) -> anyhow::Result<()> {
         properties: opts.properties.publish.clone(),
     };
     let source = Source::from_args(&args)?;
+    if let Source::Fixed { payload, .. } = &source {
+        check_fits_a_packet(payload.len(), &plan.topic)?;
+    }
     super::runtime()?.block_on(publish(opts, plan, source))
 }
 
@@ -69,6 +73,22 @@ impl Plan {
             properties: self.properties.clone(),
         }
     }
+}
+
+/// MQTT's largest packet (a remaining length of 268,435,455 bytes, 256 MiB) must hold the topic
+/// and the payload: mosquitto_pub refuses a larger file before connecting too.
+fn check_fits_a_packet(payload: usize, topic: &str) -> anyhow::Result<()> {
+    // Remaining length minus the topic's length prefix, the packet identifier and, for MQTT 5, a
+    // few bytes of property length: the exact margin depends on the properties, which the
+    // writer checks again.
+    let room = PROTOCOL_MAX_PACKET - 5 - 2 - topic.len() - 2 - 4;
+    if payload > room {
+        return Err(usage(format!(
+            "a payload of {payload} bytes does not fit in an MQTT packet (at most {room} bytes \
+             with this topic)"
+        )));
+    }
+    Ok(())
 }
 
 /// Where payloads come from.

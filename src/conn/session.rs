@@ -520,7 +520,12 @@ impl PacketWriter {
         }
         packet::encode(self.protocol, p, &mut self.buf, self.max_packet).map_err(|e| match e {
             CodecError::TooLarge { .. } => {
-                crate::error::delivery(format!("cannot publish: {e} (the broker's limit)"))
+                let whose = if self.max_packet < PROTOCOL_MAX_PACKET {
+                    "the broker's limit"
+                } else {
+                    "MQTT's limit"
+                };
+                crate::error::delivery(format!("cannot publish: {e} ({whose})"))
             }
             e => anyhow::Error::new(e),
         })

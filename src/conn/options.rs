@@ -348,21 +348,27 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Connection flags (as typed after the subcommand) to options, for unit tests elsewhere.
+#[cfg(test)]
+pub(crate) fn test_options(args: &[&str]) -> anyhow::Result<ConnectOptions> {
+    use clap::Parser;
+    #[derive(Parser)]
+    #[command(disable_help_flag = true)]
+    struct T {
+        #[command(flatten)]
+        c: ConnectArgs,
+    }
+    let mut v = vec!["t"];
+    v.extend_from_slice(args);
+    ConnectOptions::build(&T::try_parse_from(v)?.c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
 
     fn opts(args: &[&str]) -> anyhow::Result<ConnectOptions> {
-        #[derive(Parser)]
-        #[command(disable_help_flag = true)]
-        struct T {
-            #[command(flatten)]
-            c: ConnectArgs,
-        }
-        let mut v = vec!["t"];
-        v.extend_from_slice(args);
-        ConnectOptions::build(&T::try_parse_from(v)?.c)
+        test_options(args)
     }
 
     #[test]

@@ -274,15 +274,22 @@ fn read_connack(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<Opt
     }
     let code = buf[i + 1];
     if code != 0 {
-        let reason_string = if opts.protocol.is_v5() {
+        let properties = if opts.protocol.is_v5() {
             m5::v5::Packet::read(buf, None).ok().and_then(|p| match p {
-                v5::Packet::ConnAck(c) => c.properties.and_then(|p| p.reason_string),
+                v5::Packet::ConnAck(c) => c.properties,
                 _ => None,
             })
         } else {
             None
         };
-        let text = reason::describe(code, code >= 0x80, reason_string.as_deref());
+        let (reason_string, server_reference) = properties
+            .map(|p| (p.reason_string, p.server_reference))
+            .unwrap_or_default();
+        let mut text = reason::describe(code, code >= 0x80, reason_string.as_deref());
+        if let Some(other) = server_reference {
+            // "Use another server" (156) or "server moved" (157) name where to go.
+            text.push_str(&format!("; it points to {other}"));
+        }
         return Err(Failure::new(
             Kind::Refused(code),
             format!("{target} refused the connection: {text}"),
@@ -703,5 +710,24 @@ mod tests {
         assert!(zero.to_string().contains("alias 0"), "{zero}");
         let mut none_allowed = TopicAliases::default();
         assert!(none_allowed.resolve(&mut aliased("t", 1)).is_err());
+    }
+
+    #[test]
+    fn a_refusal_names_the_server_it_points_to() {
+        let opts = crate::conn::options::test_options(&["-V", "5"]).unwrap();
+        // CONNACK, reason 157 (server moved), Server Reference "other:1883".
+        let mut raw = vec![0x20, 16, 0x00, 0x9D, 13, 0x1C, 0x00, 10];
+        raw.extend_from_slice(b"other:1883");
+        let err = read_connack(&opts, &mut BytesMut::from(&raw[..])).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("(157)") && text.ends_with("; it points to other:1883"),
+            "{text}"
+        );
+        assert_eq!(
+            crate::error::kind_of(&err),
+            Some(Kind::Refused(157)),
+            "{text}"
+        );
     }
 }

@@ -144,10 +144,19 @@ impl fmt::Display for Outgoing {
 
 impl fmt::Display for Incoming {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let reason_string = |f: &mut fmt::Formatter<'_>, r: &Option<String>| match r {
-            Some(r) => write!(f, ", '{r}'"),
-            None => Ok(()),
-        };
+        // Name, identifier, reason code and reason string of the packets that carry them.
+        let with_reason =
+            |f: &mut fmt::Formatter<'_>, name, id: Option<u16>, rc, r: &Option<String>| {
+                write!(f, "{name} (")?;
+                if let Some(id) = id {
+                    write!(f, "m{id}, ")?;
+                }
+                write!(f, "rc{rc}")?;
+                if let Some(r) = r {
+                    write!(f, ", '{r}'")?;
+                }
+                f.write_str(")")
+            };
         match self {
             Incoming::Publish(m) => publish_line(
                 f,
@@ -158,42 +167,35 @@ impl fmt::Display for Incoming {
             Incoming::PubAck {
                 pkid,
                 reason,
-                reason_string: r,
-            } => {
-                write!(f, "PUBACK (m{pkid}, rc{reason}")?;
-                reason_string(f, r)?;
-                f.write_str(")")
-            }
+                reason_string,
+            } => with_reason(f, "PUBACK", Some(*pkid), *reason, reason_string),
             Incoming::PubRec {
                 pkid,
                 reason,
-                reason_string: r,
-            } => {
-                write!(f, "PUBREC (m{pkid}, rc{reason}")?;
-                reason_string(f, r)?;
-                f.write_str(")")
-            }
+                reason_string,
+            } => with_reason(f, "PUBREC", Some(*pkid), *reason, reason_string),
             Incoming::PubRel { pkid } => write!(f, "PUBREL (m{pkid})"),
-            Incoming::PubComp { pkid, reason } => write!(f, "PUBCOMP (m{pkid}, rc{reason})"),
+            Incoming::PubComp { pkid, reason } => {
+                with_reason(f, "PUBCOMP", Some(*pkid), *reason, &None)
+            }
             Incoming::SubAck {
                 pkid,
                 codes,
-                reason_string: r,
+                reason_string,
             } => {
                 let codes: Vec<String> = codes.iter().map(u8::to_string).collect();
                 write!(f, "SUBACK (m{pkid}, {})", codes.join(", "))?;
-                reason_string(f, r)
+                match reason_string {
+                    Some(r) => write!(f, " '{r}'"),
+                    None => Ok(()),
+                }
             }
             Incoming::UnsubAck { pkid } => write!(f, "UNSUBACK (m{pkid})"),
             Incoming::PingResp => f.write_str("PINGRESP"),
             Incoming::Disconnect {
                 reason,
-                reason_string: r,
-            } => {
-                write!(f, "DISCONNECT (rc{reason}")?;
-                reason_string(f, r)?;
-                f.write_str(")")
-            }
+                reason_string,
+            } => with_reason(f, "DISCONNECT", None, *reason, reason_string),
             Incoming::Unexpected(what) => write!(f, "{what} (unexpected)"),
         }
     }
@@ -670,5 +672,58 @@ mod tests {
         };
         let err = encode(ProtocolVersion::V5, &Outgoing::Publish(p), &mut buf, 50).unwrap_err();
         assert!(matches!(err, CodecError::TooLarge { max: 50, .. }));
+    }
+
+    #[test]
+    fn debug_lines_read_like_mosquittos() {
+        let publish = Outgoing::Publish(OutPublish {
+            topic: "a/b".into(),
+            payload: Bytes::from_static(b"hello"),
+            qos: 1,
+            pkid: 7,
+            ..Default::default()
+        });
+        assert_eq!(
+            publish.to_string(),
+            "PUBLISH (d0, q1, r0, m7, 'a/b', ... (5 bytes))"
+        );
+        let subscribe = Outgoing::Subscribe {
+            pkid: 1,
+            filters: vec![
+                SubscribeFilter {
+                    filter: "a/#".into(),
+                    qos: 2,
+                    ..Default::default()
+                },
+                SubscribeFilter {
+                    filter: "b".into(),
+                    no_local: true,
+                    retain_handling: 2,
+                    ..Default::default()
+                },
+            ],
+            properties: None,
+        };
+        assert_eq!(
+            subscribe.to_string(),
+            "SUBSCRIBE (m1, 'a/#' q2, 'b' q0 options 0x24)"
+        );
+        let refused = Incoming::PubAck {
+            pkid: 3,
+            reason: 135,
+            reason_string: Some("denied".into()),
+        };
+        assert_eq!(refused.to_string(), "PUBACK (m3, rc135, 'denied')");
+        let suback = Incoming::SubAck {
+            pkid: 1,
+            codes: vec![1, 128],
+            reason_string: None,
+        };
+        assert_eq!(suback.to_string(), "SUBACK (m1, 1, 128)");
+        let gone = Incoming::Disconnect {
+            reason: 142,
+            reason_string: None,
+        };
+        assert_eq!(gone.to_string(), "DISCONNECT (rc142)");
     }
 }

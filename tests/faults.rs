@@ -814,6 +814,16 @@ fn broker_limits_on_qos_and_retain_are_errors() {
     let (code, stderr, _) = publish(&["-V", "5", "-r"]);
     assert_eq!(code, Some(6), "{stderr}");
     assert!(stderr.contains("does not support retained"), "{stderr}");
+    let out = mqtk()
+        .arg("bench")
+        .args(broker.args())
+        .args(["-V", "5", "-q", "2", "-n", "10"])
+        .timeout(LONG)
+        .output()
+        .expect("run mqtk bench");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(stderr.contains("at most QoS 1, not 2"), "{stderr}");
 
     let (code, stderr, took) = publish(&["-V", "311", "-q", "2"]);
     assert_eq!(code, Some(6), "{stderr}");

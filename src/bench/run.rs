@@ -230,6 +230,7 @@ async fn run_messages(
     .await
     {
         let o = r.context("cannot start: a publisher failed to connect")?;
+        o.session.info.check_limits(plan.qos, plan.retain)?;
         connect_times.record(o.took);
         pubs.push(o);
     }

@@ -289,7 +289,7 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
         .or_interrupt(connect(&opts), || "not connected; nothing sent".into())
         .await?;
     session.reader.set_quickack(plan.qos > 0);
-    check_broker_limits(&session, &plan)?;
+    session.info.check_limits(plan.qos, plan.retain)?;
     let mut inflight = Inflight::new(plan.max_inflight.min(session.info.receive_maximum));
     let mut tally = Tally::default();
     let mut exhausted = false;
@@ -388,7 +388,7 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
                 })
                 .await?;
             session.reader.set_quickack(plan.qos > 0);
-            check_broker_limits(&session, &plan)?;
+            session.info.check_limits(plan.qos, plan.retain)?;
             inflight.set_limit(plan.max_inflight.min(session.info.receive_maximum));
             for packet in inflight.resend() {
                 session.writer.queue(&packet)?;
@@ -403,20 +403,6 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
             tally.refused,
             tally.first_refusal.unwrap_or_default()
         )));
-    }
-    Ok(())
-}
-
-/// MQTT 5 brokers may announce limits in CONNACK; going over them would only get us disconnected.
-fn check_broker_limits(session: &Session, plan: &Plan) -> anyhow::Result<()> {
-    if plan.qos > session.info.max_qos {
-        return Err(delivery(format!(
-            "the broker accepts at most QoS {}, not {}",
-            session.info.max_qos, plan.qos
-        )));
-    }
-    if plan.retain && !session.info.retain_available {
-        return Err(delivery("the broker does not support retained messages"));
     }
     Ok(())
 }

@@ -35,6 +35,25 @@ pub struct ConnAckInfo {
     pub server_keepalive: Option<u16>,
 }
 
+impl ConnAckInfo {
+    /// MQTT 5 brokers may announce limits in CONNACK; publishing over them would only get the
+    /// connection closed, so it is refused here, before sending.
+    pub fn check_limits(&self, qos: u8, retain: bool) -> anyhow::Result<()> {
+        if qos > self.max_qos {
+            return Err(crate::error::delivery(format!(
+                "the broker accepts at most QoS {}, not {qos}",
+                self.max_qos
+            )));
+        }
+        if retain && !self.retain_available {
+            return Err(crate::error::delivery(
+                "the broker does not support retained messages",
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A connected session.
 pub struct Session {
     pub reader: PacketReader,

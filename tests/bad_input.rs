@@ -290,6 +290,7 @@ fn bad_invocations_fail_cleanly() {
         row("+ inside a level", &[&"sub", &"-t", &"a+/b"], 2, "+ must be a whole level"),
         row("empty filter", &[&"sub", &"-t", &""], 2, "topic filter must not be empty"),
         row("bad shared subscription", &[&"sub", &"-t", &"$share/g"], 2, "$share/GROUP/FILTER"),
+        row("no-local on a shared subscription", &[&"sub", &"-V", &"5", &"-t", &"$share/g/t", &"--no-local"], 2, "shared subscription"),
         row("bad -T filter", &[&"sub", &"-t", &"a/#", &"-T", &"a/#/x"], 2, "# must be a whole level"),
         row("bad -U filter", &[&"sub", &"-U", &"x#"], 2, "# must be a whole level"),
         row("wildcard will topic", &[&"pub", &"-t", &"t", &"-m", &"x", &"--will-topic", &"w/+"], 2, "--will-topic"),

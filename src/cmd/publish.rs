@@ -14,7 +14,7 @@ use crate::cli::PubArgs;
 use crate::conn::inflight::{AckOutcome, Inflight};
 use crate::conn::options::io_reason;
 use crate::conn::packet::PROTOCOL_MAX_PACKET;
-use crate::conn::reconnect::Reconnector;
+use crate::conn::reconnect::{DROPS_IN_A_ROW, Reconnector};
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, connect, reason,
     topic,
@@ -22,10 +22,6 @@ use crate::conn::{
 use crate::error::{delivery, usage};
 use crate::message::PublishProperties;
 use crate::signals::{Signals, interrupted};
-
-/// Sessions in a row that the broker drops after the re-sent messages, without acknowledging
-/// any, before mqtk concludes that it refuses them (rather than that it is restarting).
-const POISON_DROPS: u32 = 3;
 
 /// Stop taking new messages while this much is waiting to be written.
 const WRITE_HIGH_WATER: usize = 64 * 1024;
@@ -361,9 +357,9 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
         }
         if let Some(why) = lost {
             let unacked = inflight.len();
-            if unacked > 0 && reconnector.unproductive_sessions() >= POISON_DROPS {
+            if unacked > 0 && reconnector.keeps_dropping() {
                 return Err(delivery(format!(
-                    "{why} {POISON_DROPS} times in a row after mqtk re-sent its unacknowledged \
+                    "{why} {DROPS_IN_A_ROW} times in a row after mqtk re-sent its unacknowledged \
                      messages, none of them acknowledged: the broker does not accept them (an \
                      MQTT 3.1.1 broker closes the connection instead of refusing a publish, e.g. \
                      one above its maximum QoS, or more in flight than it allows: see -M); \

@@ -8,7 +8,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::cli::SubArgs;
 use crate::conn::receipts::{Receipt, Receipts};
-use crate::conn::reconnect::Reconnector;
+use crate::conn::reconnect::{DROPS_IN_A_ROW, Reconnector};
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, SubscribeFilter,
     connect, reason, topic,
@@ -65,6 +65,14 @@ impl Plan {
             return Err(usage(
                 "--no-local, --retain-as-published and --retain-handling need MQTT 5: add -V 5",
             ));
+        }
+        if args.no_local
+            && let Some(shared) = topics.iter().find(|t| t.starts_with("$share/"))
+        {
+            // MQTT 5 §3.8.3.1: No Local on a shared subscription is a protocol error.
+            return Err(usage(format!(
+                "--no-local cannot be used with a shared subscription ('{shared}')"
+            )));
         }
         let filters = topics
             .iter()
@@ -127,6 +135,8 @@ struct Receiver {
     /// QoS 2 receipts: a redelivered message is acknowledged, not printed again.
     receipts: Receipts,
     pending_acks: usize,
+    /// The last SUBSCRIBE sent has been acknowledged.
+    subscribed: bool,
     v5: bool,
 }
 
@@ -139,6 +149,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
     plan.queue_requests(&mut session, &opts)?;
     let mut rx = Receiver {
         pending_acks: plan.pending_acks(),
+        subscribed: plan.filters.is_empty(),
         plan,
         formatter,
         out: Vec::with_capacity(64 * 1024),
@@ -195,6 +206,16 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
             }
             Some(Stop::Lost(why)) => {
                 rx.flush_stdout()?;
+                if !rx.subscribed && reconnector.keeps_dropping() {
+                    let filters: Vec<&str> =
+                        rx.plan.filters.iter().map(|f| f.filter.as_str()).collect();
+                    return Err(delivery(format!(
+                        "{why} {DROPS_IN_A_ROW} times in a row after mqtk subscribed to '{}', \
+                         before acknowledging the subscription: the broker does not accept it \
+                         (some brokers close the connection instead of refusing a subscription)",
+                        filters.join("', '")
+                    )));
+                }
                 let printed = rx.printed;
                 session = signals
                     .or_interrupt(reconnector.reconnect(&opts, &why), || {
@@ -205,6 +226,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
                     // The broker forgot us: subscriptions and QoS 2 state went with the session.
                     rx.receipts.clear();
                     rx.plan.queue_requests(&mut session, &opts)?;
+                    rx.subscribed = rx.plan.filters.is_empty();
                 }
             }
         }
@@ -251,6 +273,7 @@ impl Receiver {
                             )));
                         }
                     }
+                    self.subscribed = true;
                     if let Some(stop) = self.acked_request() {
                         return Ok(Some(stop));
                     }

@@ -9,6 +9,10 @@ use super::options::ConnectOptions;
 use super::session::{Session, connect};
 use crate::error::{Kind, kind_of, unreachable};
 
+/// Reconnections in a row that the broker drops before any progress, after which a request it
+/// keeps dropping the connection over is taken as refused (rather than the broker restarting).
+pub const DROPS_IN_A_ROW: u32 = 3;
+
 /// Reconnects on behalf of one command, within the configured budget.
 pub struct Reconnector {
     used: u32,
@@ -34,10 +38,12 @@ impl Reconnector {
         self.opened = 0;
     }
 
-    /// How many sessions this reconnector opened that were then lost before any progress: the
-    /// broker accepted the connection every time and still dropped it.
-    pub fn unproductive_sessions(&self) -> u32 {
-        self.opened
+    /// Whether the broker accepted the last [`DROPS_IN_A_ROW`] reconnections and dropped each
+    /// before any progress. When mqtk was waiting for an answer to a request it re-sent each time
+    /// (a PUBLISH, a SUBSCRIBE), the broker is refusing that request: MQTT 3.1.1 gives a broker no
+    /// other way to refuse a publish, and some close the connection on a subscription they deny.
+    pub fn keeps_dropping(&self) -> bool {
+        self.opened >= DROPS_IN_A_ROW
     }
 
     /// Connects again after the connection was lost for `why`. Gives up when the attempts are
@@ -105,9 +111,10 @@ mod tests {
         let mut r = Reconnector::new();
         r.used = 4;
         r.opened = 3;
-        assert_eq!(r.unproductive_sessions(), 3);
+        assert!(r.keeps_dropping());
         r.progress();
-        assert_eq!((r.used, r.unproductive_sessions()), (0, 0));
+        assert_eq!(r.used, 0);
+        assert!(!r.keeps_dropping());
     }
 
     #[test]

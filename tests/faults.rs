@@ -843,6 +843,38 @@ fn broker_limits_on_qos_and_retain_are_errors() {
     );
 }
 
+/// Some brokers refuse a subscription by closing the connection. mosquitto does that under MQTT
+/// 3.1.1 for a SUBSCRIBE above its `max_packet_size` (which only MQTT 5 can announce): mqtk must
+/// say so after a few reconnections, not retry for its whole budget.
+#[test]
+fn a_subscription_the_broker_drops_the_connection_over_is_an_error() {
+    let broker = Broker::builder().config_line("max_packet_size 40").start();
+    let filter = format!("long/filter/{}", "x".repeat(40));
+    let started = Instant::now();
+    let out = mqtk()
+        .arg("sub")
+        .args(broker.args())
+        .args(["-t", &filter, "-C", "1"])
+        .timeout(LONG)
+        .output()
+        .expect("run mqtk sub");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(6), "{stderr}");
+    assert!(
+        stderr.contains("3 times in a row") && stderr.contains(&filter),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(8), "{stderr}");
+    // A subscription that fits is fine on the same broker.
+    mqtk()
+        .arg("sub")
+        .args(broker.args())
+        .args(["-t", "short", "-E"])
+        .timeout(SHORT)
+        .assert()
+        .success();
+}
+
 /// A broker that goes away for good: after `--reconnect-attempts` mqtk gives up with the
 /// unreachable code (sub) or the delivery code and the count of what was not acknowledged (pub).
 #[test]

@@ -359,7 +359,7 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
             let unacked = inflight.len();
             if unacked > 0 && reconnector.keeps_dropping() {
                 return Err(delivery(format!(
-                    "{why} {DROPS_IN_A_ROW} times in a row after mqtk re-sent its unacknowledged \
+                    "{why}, {DROPS_IN_A_ROW} times in a row after mqtk re-sent its unacknowledged \
                      messages, none of them acknowledged: the broker does not accept them (an \
                      MQTT 3.1.1 broker closes the connection instead of refusing a publish, e.g. \
                      one above its maximum QoS, or more in flight than it allows: see -M); \

@@ -210,7 +210,7 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
                     let filters: Vec<&str> =
                         rx.plan.filters.iter().map(|f| f.filter.as_str()).collect();
                     return Err(delivery(format!(
-                        "{why} {DROPS_IN_A_ROW} times in a row after mqtk subscribed to '{}', \
+                        "{why}, {DROPS_IN_A_ROW} times in a row after mqtk subscribed to '{}', \
                          before acknowledging the subscription: the broker does not accept it \
                          (some brokers close the connection instead of refusing a subscription)",
                         filters.join("', '")

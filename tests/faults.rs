@@ -158,20 +158,11 @@ fn feed(
     (written_rx, go_tx)
 }
 
-/// `mqtk pub -l` of [`LINES`] lines with the broker restarted half way; then the persistent
-/// subscriber registered before collects everything.
-fn publish_across_restart(pub_flags: &[&str], qos: &str, protocol: &str, exactly_once: bool) {
-    let mut broker = persistent_broker();
-    let topic = "faults/restart";
-    register(&broker, "drain", topic, qos, protocol);
-
-    let mut publisher = Background::spawn_with_stdin(
-        mqtk_std()
-            .arg("pub")
-            .args(broker.args())
-            .args(["-l", "-q", qos, "-t", topic, "-V", protocol])
-            .args(pub_flags),
-    );
+/// Runs `mqtk pub ARGS` on [`LINES`] numbered lines and restarts the broker while the first half
+/// is in flight; asserts that pub exits 0 and returns its stderr.
+fn publish_lines_across_restart(broker: &mut Broker, args: &[&str]) -> String {
+    let mut publisher =
+        Background::spawn_with_stdin(mqtk_std().arg("pub").args(broker.args()).args(args));
     let (written, go) = feed(
         &mut publisher,
         numbered(0, LINES / 2),
@@ -190,7 +181,25 @@ fn publish_across_restart(pub_flags: &[&str], qos: &str, protocol: &str, exactly
     assert_eq!(
         out.status.code(),
         Some(0),
-        "pub {pub_flags:?} -q {qos} -V {protocol} across a restart: {stderr}"
+        "pub {args:?} across a restart: {stderr}"
+    );
+    stderr
+}
+
+/// `mqtk pub -l` of [`LINES`] lines with the broker restarted half way; then the persistent
+/// subscriber registered before collects everything.
+fn publish_across_restart(pub_flags: &[&str], qos: &str, protocol: &str, exactly_once: bool) {
+    let mut broker = persistent_broker();
+    let topic = "faults/restart";
+    register(&broker, "drain", topic, qos, protocol);
+
+    let stderr = publish_lines_across_restart(
+        &mut broker,
+        &[
+            &["-l", "-q", qos, "-t", topic, "-V", protocol][..],
+            pub_flags,
+        ]
+        .concat(),
     );
     assert!(
         stderr.contains("reconnected"),
@@ -241,29 +250,9 @@ fn pub_qos2_resumed_session_is_exactly_once_across_broker_restart() {
         "live-qos2",
         topic,
     );
-    let mut publisher = Background::spawn_with_stdin(
-        mqtk_std()
-            .arg("pub")
-            .args(broker.args())
-            .args(["-l", "-q", "2", "-t", topic, "-c", "-i", "pub-qos2"]),
-    );
-    let (written, go) = feed(
-        &mut publisher,
-        numbered(0, LINES / 2),
-        numbered(LINES / 2, LINES / 2),
-    );
-    written
-        .recv_timeout(LONG)
-        .expect("the publisher stopped reading its input");
-    thread::sleep(Duration::from_millis(50));
-    broker.restart();
-    let _ = go.send(());
-    let out = publisher.wait(LONG);
-    let stderr = text(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "pub -q 2 across a restart: {stderr}"
+    let stderr = publish_lines_across_restart(
+        &mut broker,
+        &["-l", "-q", "2", "-t", topic, "-c", "-i", "pub-qos2"],
     );
     assert!(stderr.contains("session resumed"), "{stderr}");
     let all = sub.wait_for_lines(LINES, LONG);

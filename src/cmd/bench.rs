@@ -100,7 +100,9 @@ fn embedded_broker(
     args.connect.host = addr.ip().to_string();
     args.connect.port = Some(addr.port());
     if !args.connect.quiet {
-        eprintln!("mqtk: bench: started an embedded broker (mqtk broker) on mqtt://{addr}");
+        crate::output::info(&format!(
+            "bench: started an embedded broker (mqtk broker) on mqtt://{addr}"
+        ));
     }
     Ok(Some(broker))
 }

@@ -39,6 +39,48 @@ impl Scheme {
     }
 }
 
+/// Parses a `--proxy` URL: `socks5h://[user[:pass]@]host[:port]` (mosquitto's form; `socks5://`
+/// is taken as the same, since mqtk always lets the proxy resolve the broker's name).
+pub fn parse_proxy(url: &str) -> Result<super::options::Proxy, String> {
+    let bad = || {
+        format!(
+            "'{}' is not a SOCKS5 proxy URL (expected socks5h://[user[:pass]@]host[:port])",
+            redacted(url)
+        )
+    };
+    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "socks5h" | "socks5") {
+        return Err(format!(
+            "--proxy: unsupported proxy scheme '{scheme}' (only SOCKS5: socks5h://)"
+        ));
+    }
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.contains('/') {
+        return Err(bad());
+    }
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+        None => (None, authority),
+    };
+    let (username, password) = match userinfo {
+        None => (None, None),
+        Some(u) => match u.split_once(':') {
+            Some((user, pass)) => (Some(user.to_string()), Some(pass.to_string())),
+            None => (Some(u.to_string()), None),
+        },
+    };
+    let (host, port) = split_host_port(hostport)?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok(super::options::Proxy {
+        host,
+        port: port.unwrap_or(1080),
+        username,
+        password: password.map(super::options::Secret),
+    })
+}
+
 /// Parses a broker URL; errors are one-line messages for the user.
 pub fn parse(url: &str) -> Result<BrokerUrl, String> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {

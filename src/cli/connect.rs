@@ -331,8 +331,10 @@ mod tests {
     fn usage_errors() {
         for bad in [
             &["-c"][..],
-            &["-x", "10"],
-            &["-D", "connect", "receive-maximum", "5"],
+            &["--psk", "00ff"],
+            &["--tls-engine", "pkcs11"],
+            &["--cafile", "ca.pem", "--tls-version", "tlsv1.1"],
+            &["--proxy", "http://127.0.0.1:3128"],
             &["-P", "secret"],
             &["--insecure"],
             &["-V", "31", "-i", "abcdefghijklmnopqrstuvwxyz"],
@@ -341,6 +343,69 @@ mod tests {
             let err = opts(bad).unwrap_err();
             assert_eq!(crate::error::exit_code(&err), 2, "{bad:?}: {err}");
         }
+    }
+
+    #[test]
+    fn options_mqtt_3_1_1_ignores_are_warnings() {
+        let parse = |args: &[&str]| {
+            let mut v = vec!["t"];
+            v.extend_from_slice(args);
+            #[derive(clap::Parser)]
+            #[command(disable_help_flag = true)]
+            struct T {
+                #[command(flatten)]
+                c: ConnectArgs,
+            }
+            let t = <T as clap::Parser>::try_parse_from(v).unwrap();
+            let mut warnings = Vec::new();
+            let o = build(&t.c, &mut warnings).unwrap();
+            (o, warnings)
+        };
+        let (o, w) = parse(&["-x", "10", "-D", "connect", "receive-maximum", "5"]);
+        assert_eq!(o.session_expiry, None);
+        assert!(o.properties.connect.is_none());
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("-x ") && w[1].starts_with("-D "), "{w:?}");
+        let (o, w) = parse(&["-V", "5", "-x", "10"]);
+        assert_eq!((o.session_expiry, w.len()), (Some(10), 0));
+    }
+
+    #[test]
+    fn url_and_host_port_flags_follow_command_line_order() {
+        let mut args = ConnectArgs {
+            url: Some("mqtt://urlhost:1111/t".into()),
+            host: "flaghost".into(),
+            port: Some(2222),
+            ..Default::default()
+        };
+        let target = |a: &ConnectArgs| build(a, &mut Vec::new()).unwrap().target;
+        let tcp = |host: &str, port| Target::Tcp {
+            host: host.into(),
+            port,
+        };
+        assert_eq!(target(&args), tcp("urlhost", 1111));
+        args.order.host_after_url = true;
+        assert_eq!(target(&args), tcp("flaghost", 1111));
+        args.order.port_after_url = true;
+        assert_eq!(target(&args), tcp("flaghost", 2222));
+        // A URL without a port: its scheme's default, unless -p came later.
+        args.url = Some("mqtt://urlhost/t".into());
+        args.order = Default::default();
+        assert_eq!(target(&args), tcp("urlhost", 1883));
+    }
+
+    #[test]
+    fn password_variable_needs_a_user_name() {
+        // One test owns the variable (tests run in threads of one process).
+        // SAFETY: no other test reads or writes MQTK_PASSWORD.
+        unsafe { std::env::set_var(PASSWORD_ENV, "from-env") };
+        let anonymous = opts(&[]).unwrap();
+        let named = opts(&["-u", "bob"]).unwrap();
+        let flag = opts(&["-u", "bob", "-P", "flag"]).unwrap();
+        unsafe { std::env::remove_var(PASSWORD_ENV) };
+        assert_eq!(anonymous.password, None);
+        assert_eq!(named.password, Some(Secret("from-env".into())));
+        assert_eq!(flag.password, Some(Secret("flag".into())));
     }
 
     #[test]

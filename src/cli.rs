@@ -111,7 +111,12 @@ pub struct ConnectArgs {
     pub unix: Option<PathBuf>,
 
     /// Local address to connect from
-    #[arg(short = 'A', long = "bind-address", value_name = "ADDR", hide_short_help = true)]
+    #[arg(
+        short = 'A',
+        long = "bind-address",
+        value_name = "ADDR",
+        hide_short_help = true
+    )]
     pub bind_address: Option<std::net::IpAddr>,
 
     /// Client identifier [default: mqtk- and random characters]
@@ -138,11 +143,22 @@ pub struct ConnectArgs {
     pub password: Option<String>,
 
     /// Read the password from the first line of FILE
-    #[arg(long = "pw-file", value_name = "FILE", conflicts_with = "password", hide_short_help = true)]
+    #[arg(
+        long = "pw-file",
+        value_name = "FILE",
+        conflicts_with = "password",
+        hide_short_help = true
+    )]
     pub pw_file: Option<PathBuf>,
 
     /// Keepalive interval in seconds (0 disables it)
-    #[arg(short = 'k', long, default_value_t = 60, value_name = "SECONDS", hide_short_help = true)]
+    #[arg(
+        short = 'k',
+        long,
+        default_value_t = 60,
+        value_name = "SECONDS",
+        hide_short_help = true
+    )]
     pub keepalive: u16,
 
     /// Keep the session when disconnected (persistent session; needs -i)
@@ -175,7 +191,12 @@ pub struct ConnectArgs {
     pub connect_timeout: Duration,
 
     /// Reconnect attempts after a lost connection (0: fail at once)
-    #[arg(long = "reconnect-attempts", default_value_t = 10, value_name = "N", hide_short_help = true)]
+    #[arg(
+        long = "reconnect-attempts",
+        default_value_t = 10,
+        value_name = "N",
+        hide_short_help = true
+    )]
     pub reconnect_attempts: u32,
 
     /// Longest wait between reconnect attempts (backoff doubles from 100ms up to this)
@@ -188,7 +209,12 @@ pub struct ConnectArgs {
 
     /// Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by
     /// default; the proxy resolves the broker's name)
-    #[arg(long, value_name = "URL", conflicts_with = "unix", hide_short_help = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "unix",
+        hide_short_help = true
+    )]
     pub proxy: Option<String>,
 
     /// Where -h, -p and -t stood relative to -L on the command line (filled in after parsing,
@@ -219,7 +245,12 @@ pub struct WillArgs {
     pub will_topic: Option<String>,
 
     /// Payload of the last will message
-    #[arg(long = "will-payload", value_name = "PAYLOAD", requires = "will_topic", hide_short_help = true)]
+    #[arg(
+        long = "will-payload",
+        value_name = "PAYLOAD",
+        requires = "will_topic",
+        hide_short_help = true
+    )]
     pub will_payload: Option<String>,
 
     /// QoS of the last will message
@@ -437,15 +468,27 @@ pub struct SubArgs {
     pub retained_only: bool,
 
     /// Clear every retained message received (publishes an empty retained message to its topic)
-    #[arg(long = "remove-retained", help_heading = "Subscription", hide_short_help = true)]
+    #[arg(
+        long = "remove-retained",
+        help_heading = "Subscription",
+        hide_short_help = true
+    )]
     pub remove_retained: bool,
 
     /// MQTT 5: keep the retain flag as published
-    #[arg(long = "retain-as-published", help_heading = "Subscription", hide_short_help = true)]
+    #[arg(
+        long = "retain-as-published",
+        help_heading = "Subscription",
+        hide_short_help = true
+    )]
     pub retain_as_published: bool,
 
     /// MQTT 5: do not receive messages this client published
-    #[arg(long = "no-local", help_heading = "Subscription", hide_short_help = true)]
+    #[arg(
+        long = "no-local",
+        help_heading = "Subscription",
+        hide_short_help = true
+    )]
     pub no_local: bool,
 
     /// MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never
@@ -478,7 +521,7 @@ pub struct SubArgs {
     )]
     pub unsubscribe: Vec<String>,
 
-    /// Print only this percentage of the messages, picked at random (0 to 100, e.g. 10 or 0.5)
+    /// Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)
     #[arg(long = "random-filter", value_parser = values::parse_percentage, value_name = "PERCENT", help_heading = "Subscription", hide_short_help = true)]
     pub random_filter: Option<f64>,
 

@@ -115,7 +115,10 @@ fn build(args: &ConnectArgs, warnings: &mut Vec<String>) -> anyhow::Result<Conne
     if tls.is_none() {
         for (given, flag) in [
             (args.tls.insecure, "--insecure"),
-            (args.tls.danger_accept_invalid_certs, "--danger-accept-invalid-certs"),
+            (
+                args.tls.danger_accept_invalid_certs,
+                "--danger-accept-invalid-certs",
+            ),
             (args.tls.ciphers.is_some(), "--ciphers"),
         ] {
             if given {
@@ -240,14 +243,38 @@ fn build(args: &ConnectArgs, warnings: &mut Vec<String>) -> anyhow::Result<Conne
 fn refuse_unsupported(args: &ConnectArgs) -> anyhow::Result<()> {
     let t = &args.tls;
     for (given, flag, why) in [
-        (t.psk.is_some(), "--psk", "rustls has no TLS-PSK; use certificates (--cafile, --cert)"),
-        (t.psk_identity.is_some(), "--psk-identity", "rustls has no TLS-PSK; use certificates (--cafile, --cert)"),
-        (t.tls_engine.is_some(), "--tls-engine", "there are no OpenSSL engines; give the key as a PEM file with --key"),
-        (t.tls_engine_kpass_sha1.is_some(), "--tls-engine-kpass-sha1", "there are no OpenSSL engines; give the key as a PEM file with --key"),
-        (t.keyform.as_deref().is_some_and(|f| !f.eq_ignore_ascii_case("pem")), "--keyform", "keys are read as PEM files only"),
+        (
+            t.psk.is_some(),
+            "--psk",
+            "rustls has no TLS-PSK; use certificates (--cafile, --cert)",
+        ),
+        (
+            t.psk_identity.is_some(),
+            "--psk-identity",
+            "rustls has no TLS-PSK; use certificates (--cafile, --cert)",
+        ),
+        (
+            t.tls_engine.is_some(),
+            "--tls-engine",
+            "there are no OpenSSL engines; give the key as a PEM file with --key",
+        ),
+        (
+            t.tls_engine_kpass_sha1.is_some(),
+            "--tls-engine-kpass-sha1",
+            "there are no OpenSSL engines; give the key as a PEM file with --key",
+        ),
+        (
+            t.keyform
+                .as_deref()
+                .is_some_and(|f| !f.eq_ignore_ascii_case("pem")),
+            "--keyform",
+            "keys are read as PEM files only",
+        ),
     ] {
         if given {
-            return Err(usage(format!("{flag} is not supported by this build: {why}")));
+            return Err(usage(format!(
+                "{flag} is not supported by this build: {why}"
+            )));
         }
     }
     Ok(())

@@ -69,11 +69,11 @@ pub fn parse_timeout(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
-/// `--random-filter`: a percentage from 0 to 100.
+/// `--random-filter`: a percentage from 0.1 to 100, mosquitto_sub's range.
 pub fn parse_percentage(s: &str) -> Result<f64, String> {
     match s.trim().trim_end_matches('%').parse::<f64>() {
-        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
-        _ => Err(format!("'{s}' is not a percentage from 0 to 100")),
+        Ok(p) if (0.1..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a percentage from 0.1 to 100")),
     }
 }
 
@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(parse_percentage("10"), Ok(10.0));
         assert_eq!(parse_percentage("0.5"), Ok(0.5));
         assert_eq!(parse_percentage("100"), Ok(100.0));
-        for bad in ["-1", "101", "x", "NaN"] {
+        for bad in ["0", "0.05", "-1", "101", "x", "NaN"] {
             assert!(parse_percentage(bad).is_err(), "{bad}");
         }
     }

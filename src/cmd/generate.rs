@@ -201,24 +201,45 @@ const FORMAT_SPECIFIERS: &[(&str, &str)] = &[
     ("%l", "payload length in bytes"),
     ("%m", "message (packet) id; 0 for QoS 0"),
     ("%x, %X", "payload as lower / upper case hex"),
-    ("%j", "JSON object as mosquitto_sub prints it: tst, topic, qos, retain, payloadlen, mid (QoS > 0), properties (MQTT 5), payload (null when empty)"),
-    ("%J", "as %j, with a JSON payload embedded as JSON; --pretty indents %j and %J"),
+    (
+        "%j",
+        "JSON object as mosquitto_sub prints it: tst, topic, qos, retain, payloadlen, mid (QoS > 0), properties (MQTT 5), payload (null when empty)",
+    ),
+    (
+        "%J",
+        "as %j, with a JSON payload embedded as JSON; --pretty indents %j and %J",
+    ),
     ("%I", "ISO 8601 local time, e.g. 2016-08-10T09:47:38+0100"),
-    ("%U", "Unix time with nanoseconds, e.g. 1470818943.786368637"),
+    (
+        "%U",
+        "Unix time with nanoseconds, e.g. 1470818943.786368637",
+    ),
     ("%A", "MQTT 5 topic alias"),
     ("%C", "MQTT 5 content type"),
     ("%D", "MQTT 5 correlation data, raw bytes"),
     ("%E", "MQTT 5 message expiry interval"),
     ("%F", "MQTT 5 payload format indicator"),
-    ("%P", "MQTT 5 user properties, key:value pairs separated by spaces"),
+    (
+        "%P",
+        "MQTT 5 user properties, key:value pairs separated by spaces",
+    ),
     ("%R", "MQTT 5 response topic"),
     ("%S", "MQTT 5 subscription identifier(s), comma-separated"),
     ("%%", "a % sign"),
-    ("@X", "strftime's %X for the time of receipt, e.g. @Y-@m-@d @H:@M:@S"),
+    (
+        "@X",
+        "strftime's %X for the time of receipt, e.g. @Y-@m-@d @H:@M:@S",
+    ),
     ("@N", "nanoseconds within the second (9 digits)"),
     ("@@", "an @ sign"),
-    ("\\n \\t \\r \\v \\a \\e \\0 \\\\", "newline, tab, carriage return, vertical tab, bell, escape, NUL, backslash"),
-    ("%[-][0][WIDTH][.PRECISION]", "as in printf: - left-aligns, 0 pads with zeros (numeric and hex fields), WIDTH pads %A %C %E %F %I %l %m %p %R %S %t %x %X, PRECISION cuts %C %I %R %t %p"),
+    (
+        "\\n \\t \\r \\v \\a \\e \\0 \\\\",
+        "newline, tab, carriage return, vertical tab, bell, escape, NUL, backslash",
+    ),
+    (
+        "%[-][0][WIDTH][.PRECISION]",
+        "as in printf: - left-aligns, 0 pads with zeros (numeric and hex fields), WIDTH pads %A %C %E %F %I %l %m %p %R %S %t %x %X, PRECISION cuts %C %I %R %t %p",
+    ),
 ];
 
 /// The `--json` fields (the schema a test locks with unknown fields rejected).
@@ -228,32 +249,68 @@ const JSON_FIELDS: &[(&str, &str)] = &[
     ("retain", "bool"),
     ("dup", "bool: the redelivery flag"),
     ("mid", "number: packet id; only for QoS 1 and 2"),
-    ("received", "string: time of receipt, RFC 3339 local time with microseconds"),
-    ("properties", "object, only for MQTT 5 messages with properties: payload_format_indicator, message_expiry_interval, topic_alias, response_topic, correlation_data (+ correlation_data_encoding), user_properties ([key, value] pairs), content_type, subscription_identifiers"),
-    ("payload", "string: the payload as text when it is valid UTF-8, else base64 (an empty payload is \"\")"),
+    (
+        "received",
+        "string: time of receipt, RFC 3339 local time with microseconds",
+    ),
+    (
+        "properties",
+        "object, only for MQTT 5 messages with properties: payload_format_indicator, message_expiry_interval, topic_alias, response_topic, correlation_data (+ correlation_data_encoding), user_properties ([key, value] pairs), content_type, subscription_identifiers",
+    ),
+    (
+        "payload",
+        "string: the payload as text when it is valid UTF-8, else base64 (an empty payload is \"\")",
+    ),
     ("encoding", "\"base64\", only when payload is base64"),
 ];
 
 const SUB_EXAMPLES: &[(&str, &str)] = &[
-    ("mqtk sub -h broker -t 'sensors/#' -v", "print every message under sensors/ with its topic"),
-    ("mqtk sub -t 'sensors/#' -F '@H:@M:@S %-30t %p'", "time of receipt, aligned topic, payload"),
-    ("mqtk sub -t 'sensors/#' --json | jq .payload", "one JSON object per message, for scripts"),
-    ("mqtk sub -t a/b -C 1 -W 10", "wait at most 10 seconds for one message (exit 27 on timeout)"),
-    ("mqtk sub -L mqtts://user@broker/t --cafile ca.pem", "TLS with a private CA; MQTK_PASSWORD holds the password"),
+    (
+        "mqtk sub -h broker -t 'sensors/#' -v",
+        "print every message under sensors/ with its topic",
+    ),
+    (
+        "mqtk sub -t 'sensors/#' -F '@H:@M:@S %-30t %p'",
+        "time of receipt, aligned topic, payload",
+    ),
+    (
+        "mqtk sub -t 'sensors/#' --json | jq .payload",
+        "one JSON object per message, for scripts",
+    ),
+    (
+        "mqtk sub -t a/b -C 1 -W 10",
+        "wait at most 10 seconds for one message (exit 27 on timeout)",
+    ),
+    (
+        "mqtk sub -L mqtts://user@broker/t --cafile ca.pem",
+        "TLS with a private CA; MQTK_PASSWORD holds the password",
+    ),
 ];
 
 const PUB_EXAMPLES: &[(&str, &str)] = &[
     ("mqtk pub -h broker -t a/b -m hello", "publish one message"),
-    ("mqtk pub -t a/b -q 1 -l < lines.txt", "one message per input line, each acknowledged"),
-    ("mqtk pub -t config/x -r -f config.json", "retain a file's contents"),
+    (
+        "mqtk pub -t a/b -q 1 -l < lines.txt",
+        "one message per input line, each acknowledged",
+    ),
+    (
+        "mqtk pub -t config/x -r -f config.json",
+        "retain a file's contents",
+    ),
     ("mqtk pub -t config/x -r -n", "clear a retained message"),
-    ("mqtk pub -V 5 -t a/b -m x -D publish user-property k v", "MQTT 5 with a user property"),
+    (
+        "mqtk pub -V 5 -t a/b -m x -D publish user-property k v",
+        "MQTT 5 with a user property",
+    ),
 ];
 
 const ROOT_EXAMPLES: &[(&str, &str)] = &[
     ("mqtk sub -t '#' -v", "watch everything on a local broker"),
     ("mqtk pub -t a/b -m hello", "publish a message"),
-    ("mqtk bench --publishers 4 --subscribers 4 -q 1", "measure a broker's throughput, loss and latency"),
+    (
+        "mqtk bench --publishers 4 --subscribers 4 -q 1",
+        "measure a broker's throughput, loss and latency",
+    ),
     ("mqtk broker", "run a broker in this process"),
 ];
 
@@ -297,7 +354,9 @@ fn extra_sections(name: &str) -> String {
     }
     roff.control("SH", ["SEE ALSO"]);
     let see_also = match name {
-        "mqtk" => "mqtk-pub(1), mqtk-sub(1), mqtk-bench(1), mqtk-broker(1), mosquitto_pub(1), mosquitto_sub(1)",
+        "mqtk" => {
+            "mqtk-pub(1), mqtk-sub(1), mqtk-bench(1), mqtk-broker(1), mosquitto_pub(1), mosquitto_sub(1)"
+        }
         "pub" => "mqtk(1), mqtk-sub(1), mosquitto_pub(1)",
         "sub" => "mqtk(1), mqtk-pub(1), mosquitto_sub(1), jq(1)",
         _ => "mqtk(1), mqtk-pub(1), mqtk-sub(1)",

@@ -3,7 +3,6 @@
 
 use std::process::ExitCode;
 
-
 use crate::cli::{Cli, Command};
 use crate::error;
 

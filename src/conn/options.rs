@@ -154,7 +154,9 @@ impl ConnectOptions {
                     .into(),
             );
         } else if self.tls.as_ref().is_some_and(|t| t.insecure) {
-            w.push("--insecure: the broker's host name is not checked against its certificate".into());
+            w.push(
+                "--insecure: the broker's host name is not checked against its certificate".into(),
+            );
         }
         w
     }

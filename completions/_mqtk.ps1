@@ -125,7 +125,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--filter-out', '--filter-out', [CompletionResultType]::ParameterName, 'Do not print messages whose topic matches FILTER (repeatable)')
             [CompletionResult]::new('-U', '-U ', [CompletionResultType]::ParameterName, 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)')
             [CompletionResult]::new('--unsubscribe', '--unsubscribe', [CompletionResultType]::ParameterName, 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)')
-            [CompletionResult]::new('--random-filter', '--random-filter', [CompletionResultType]::ParameterName, 'Print only this percentage of the messages, picked at random (0 to 100, e.g. 10 or 0.5)')
+            [CompletionResult]::new('--random-filter', '--random-filter', [CompletionResultType]::ParameterName, 'Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)')
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes; wins over -v, as in mosquitto_sub)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes; wins over -v, as in mosquitto_sub)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never')

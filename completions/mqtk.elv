@@ -120,7 +120,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --filter-out 'Do not print messages whose topic matches FILTER (repeatable)'
             cand -U 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)'
             cand --unsubscribe 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)'
-            cand --random-filter 'Print only this percentage of the messages, picked at random (0 to 100, e.g. 10 or 0.5)'
+            cand --random-filter 'Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)'
             cand -F 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes; wins over -v, as in mosquitto_sub)'
             cand --format 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes; wins over -v, as in mosquitto_sub)'
             cand --color 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never'

@@ -94,7 +94,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -l timeout -d 'Stop 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches FILTER (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of the messages, picked at random (0 to 100, e.g. 10 or 0.5)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -l format -d 'Print each message with a format string (mosquitto_sub\'s %-specifiers and escapes; wins over -v, as in mosquitto_sub)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
 always\t''

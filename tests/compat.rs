@@ -878,3 +878,86 @@ fn a_proxy_refusal_is_unreachable() {
     );
     assert_eq!(proxy.carried(), 0);
 }
+
+/// Newcomers: `mqtk -h` is help at the top level (where `-h` cannot be a host), `--version`
+/// works after a subcommand, the usage line names `-t`, topic and message come first, and
+/// `mqtk help pub` is the concise help.
+#[test]
+fn help_for_newcomers() {
+    let out = run(mqtk_std().arg("-h"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Usage: mqtk <COMMAND>"));
+    for sub in ["pub", "sub", "bench"] {
+        let out = run(mqtk_std().args([sub, "--version"]));
+        assert!(
+            out.status.success(),
+            "{sub} --version: {}",
+            text(&out.stderr)
+        );
+        assert!(text(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+    }
+    for (sub, usage) in [
+        (
+            "pub",
+            "Usage: mqtk pub -t TOPIC (-m MESSAGE | -f FILE | -s | -l | -n) [OPTIONS]",
+        ),
+        ("sub", "Usage: mqtk sub -t FILTER [-t FILTER]... [OPTIONS]"),
+    ] {
+        let long = text(&run(mqtk_std().args([sub, "--help"])).stdout);
+        assert!(long.contains(usage), "{long}");
+        let first_t = long
+            .lines()
+            .position(|l| l.trim_start().starts_with("-t, --topic"));
+        assert!(
+            first_t.is_some_and(|n| n < 15),
+            "{sub}: -t at line {first_t:?}"
+        );
+        assert!(long.contains("--danger-accept-invalid-certs") && long.contains("Exit codes:"));
+        let concise = run(mqtk_std().args(["help", sub]));
+        assert!(concise.status.success());
+        let concise = text(&concise.stdout);
+        assert!(concise.contains(usage), "{concise}");
+        assert!(concise.contains(&format!("`mqtk {sub} --help` lists every option")));
+        assert!(!concise.contains("--danger-accept-invalid-certs"));
+        assert!(
+            concise.lines().count() * 2 < long.lines().count(),
+            "help {sub}: {} lines, --help {}",
+            concise.lines().count(),
+            long.lines().count()
+        );
+    }
+}
+
+/// `-x` and `-D` under MQTT 3.1.1 are ignored, as mosquitto ignores them, with one warning each
+/// (none with --quiet).
+#[test]
+fn mqtt5_options_under_3_1_1_warn_and_go_on() {
+    let broker = Broker::start();
+    let args = [
+        "-x",
+        "60",
+        "-D",
+        "publish",
+        "user-property",
+        "k",
+        "v",
+        "-t",
+        "t",
+        "-m",
+        "x",
+    ];
+    let out = run(mqtk_std().arg("pub").args(broker.args()).args(args));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "mqtk: warning: -x (session expiry) is ignored: it needs MQTT 5 (add -V 5)\n\
+         mqtk: warning: -D (MQTT 5 properties) is ignored: it needs MQTT 5 (add -V 5)\n"
+    );
+    let out = run(mqtk_std()
+        .arg("pub")
+        .args(broker.args())
+        .args(args)
+        .arg("--quiet"));
+    assert!(out.status.success());
+    assert_eq!(text(&out.stderr), "");
+}

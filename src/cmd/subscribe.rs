@@ -118,8 +118,9 @@ impl Plan {
 
     /// Whether `m` is printed: not hidden by -R, -T or --random-filter.
     fn shows(&self, m: &Message) -> bool {
-        !(self.no_retained && m.retain)
-            && !self.hide.iter().any(|f| topic::matches(f, &m.topic))
+        let hidden =
+            (self.no_retained && m.retain) || self.hide.iter().any(|f| topic::matches(f, &m.topic));
+        !hidden
             && self
                 .random_filter
                 .is_none_or(|pct| rand::random::<f64>() * 100.0 < pct)

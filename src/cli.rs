@@ -53,8 +53,9 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success
   1    other runtime error
-  2    bad usage or bad input, detected before connecting
-  3    broker unreachable (DNS, TCP, TLS, connect timeout, not an MQTT server)
+  2    bad usage or bad input, detected before connecting (also options this build does not
+       support: --psk, --tls-engine, --keyform, --tls-version tlsv1.1)
+  3    broker unreachable (DNS, TCP, TLS, SOCKS5 proxy, connect timeout, not an MQTT server)
   1-5  connection refused, MQTT 3.1.1 CONNACK code (1 protocol version, 2 identifier rejected,
        3 server unavailable, 4 bad user name or password, 5 not authorised)
   128-162  connection refused, MQTT 5 CONNACK reason code (e.g. 135 not authorised)

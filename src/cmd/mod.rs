@@ -69,6 +69,7 @@ where
         match &mut cli.command {
             Command::Pub(a) => a.connect.order = order,
             Command::Sub(a) => a.connect.order = order,
+            Command::Bench(a) => a.connect.order = order,
             _ => {}
         }
     }

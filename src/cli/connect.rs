@@ -18,6 +18,10 @@ use crate::output;
 /// exported password does not break anonymous use.
 pub const PASSWORD_ENV: &str = "MQTK_PASSWORD";
 
+/// Reconnect attempts when `--reconnect-attempts` is not given, for commands that end by
+/// themselves; long-running ones (`sub`, `pub -l`) retry forever unless told otherwise.
+pub const DEFAULT_RECONNECT_ATTEMPTS: u32 = 10;
+
 /// Validates the connection flags into the connection layer's options. Prints (unless
 /// `--quiet`) the warnings that need no connection to know: a password over plain text,
 /// `--insecure`, options MQTT 3.1.1 ignores.
@@ -229,7 +233,9 @@ fn build(args: &ConnectArgs, warnings: &mut Vec<String>) -> anyhow::Result<Conne
         },
         connect_timeout: args.connect_timeout,
         reconnect: ReconnectPolicy {
-            attempts: args.reconnect_attempts,
+            attempts: args
+                .reconnect_attempts
+                .unwrap_or(DEFAULT_RECONNECT_ATTEMPTS),
             max_delay: args.reconnect_max_delay,
         },
         max_incoming_packet,

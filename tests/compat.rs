@@ -66,6 +66,8 @@ struct Row {
     proxy: bool,
     /// `%j`'s `tst` (time of receipt) is blanked before comparing.
     blank_time: bool,
+    /// For `sub`: sent once every message is printed (the usual way to stop a subscriber).
+    signal: Option<i32>,
     expect: Expect,
 }
 
@@ -80,6 +82,7 @@ const fn row(item: &'static str, tool: Tool, args: &'static [&'static str]) -> R
         tls: false,
         proxy: false,
         blank_time: false,
+        signal: None,
         expect: Expect::Same,
     }
 }
@@ -108,6 +111,10 @@ impl Row {
     }
     const fn blank_time(mut self) -> Row {
         self.blank_time = true;
+        self
+    }
+    const fn signal(mut self, signal: i32) -> Row {
+        self.signal = Some(signal);
         self
     }
     const fn expect(mut self, expect: Expect) -> Row {
@@ -215,6 +222,36 @@ const ROWS: &[Row] = &[
         .sub("t", &[("t", "text")])
         .blank_time(),
     row("4", Sub, &["-t", "t", "-C", "1", "--pretty"]).sub("t", &[("t", "text")]),
+    // 5 and 6 (the client engine): DISCONNECT properties, and a signal ends a subscriber
+    // quietly with exit 0.
+    row(
+        "5",
+        Pub,
+        &[
+            "-V",
+            "5",
+            "-D",
+            "disconnect",
+            "session-expiry-interval",
+            "0",
+            "-D",
+            "disconnect",
+            "reason-string",
+            "bye",
+            "-q",
+            "1",
+            "-t",
+            "t",
+            "-m",
+            "x",
+        ],
+    ),
+    row("6", Sub, &["-t", "t", "-v"])
+        .sub("t", &[("t", "x"), ("t", "y")])
+        .signal(libc::SIGTERM),
+    row("6", Sub, &["-t", "t", "-v"])
+        .sub("t", &[("t", "x")])
+        .signal(libc::SIGINT),
     // 7. An exported password without a user name.
     row("7", Pub, &["-q", "1", "-t", "t", "-m", "x"]).env(&[("MQTK_PASSWORD", "secret")]),
     row("7", Sub, &["-t", "t", "-C", "1"])
@@ -701,6 +738,13 @@ fn run_row(r: &Row, mosquitto: bool, n: usize) -> Outcome {
                     }
                     assert!(run(&mut p).status.success(), "publishing for row {n}");
                 }
+                if let Some(signal) = r.signal {
+                    assert!(
+                        sub.wait_for_lines(r.messages.len(), WAIT),
+                        "row {n} ({who}): messages not printed"
+                    );
+                    sub.signal(signal);
+                }
                 sub.wait(WAIT)
             }
         },
@@ -960,4 +1004,33 @@ fn mqtt5_options_under_3_1_1_warn_and_go_on() {
         .arg("--quiet"));
     assert!(out.status.success());
     assert_eq!(text(&out.stderr), "");
+}
+
+/// `-U` without `-t` (clearing a persistent session's subscription) exits once the broker
+/// confirms, and the subscription is gone: nothing published to it afterwards is queued.
+#[test]
+fn unsubscribe_alone_clears_a_persistent_subscription_and_exits() {
+    let broker = Broker::start();
+    let sub = |extra: &[&str]| {
+        let mut c = mqtk_std();
+        c.arg("sub")
+            .args(broker.args())
+            .args(["-c", "-i", "keeper", "-q", "1"])
+            .args(extra);
+        run(&mut c)
+    };
+    let out = sub(&["-t", "kept", "-E"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = sub(&["-U", "kept"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "");
+    let published = run(mosquitto_pub(&broker).args(["-q", "1", "-t", "kept", "-m", "lost"]));
+    assert!(published.status.success());
+    let out = sub(&["-t", "other", "-W", "1"]);
+    assert_eq!(out.status.code(), Some(27), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "",
+        "the unsubscribed topic was still queued"
+    );
 }

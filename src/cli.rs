@@ -220,12 +220,6 @@ pub struct ConnectArgs {
     #[arg(skip)]
     pub order: FlagOrder,
 
-    #[command(flatten)]
-    pub will: WillArgs,
-
-    #[command(flatten)]
-    pub tls: TlsArgs,
-
     /// Print a packet trace on stderr (passwords redacted)
     #[arg(short = 'd', long)]
     pub debug: bool,
@@ -233,6 +227,13 @@ pub struct ConnectArgs {
     /// Print no warnings or progress on stderr (errors still show)
     #[arg(long)]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub will: WillArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+
 }
 
 #[derive(Args, Debug, Clone, Default)]

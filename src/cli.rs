@@ -233,7 +233,6 @@ pub struct ConnectArgs {
 
     #[command(flatten)]
     pub tls: TlsArgs,
-
 }
 
 #[derive(Args, Debug, Clone, Default)]

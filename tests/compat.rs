@@ -555,8 +555,8 @@ const ROWS: &[Row] = &[
     }),
 ];
 
-/// A SOCKS5 proxy (RFC 1928, no authentication) on loopback that connects only to loopback
-/// (`localhost` included), counting the connections it carried.
+/// A SOCKS5 proxy (RFC 1928; no authentication, or RFC 1929 user name and password) on loopback
+/// that connects only to loopback (`localhost` included), counting the connections it carried.
 struct Socks5 {
     port: u16,
     carried: Arc<AtomicUsize>,
@@ -564,6 +564,10 @@ struct Socks5 {
 
 impl Socks5 {
     fn start() -> Socks5 {
+        Socks5::start_with(None)
+    }
+
+    fn start_with(login: Option<(&'static str, &'static str)>) -> Socks5 {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let port = listener.local_addr().expect("addr").port();
         let carried = Arc::new(AtomicUsize::new(0));
@@ -572,9 +576,7 @@ impl Socks5 {
             for client in listener.incoming().flatten() {
                 let count = count.clone();
                 thread::spawn(move || {
-                    if socks5_session(client).is_ok() {
-                        count.fetch_add(1, Ordering::SeqCst);
-                    }
+                    let _ = socks5_session(client, login, &count);
                 });
             }
         });
@@ -586,17 +588,39 @@ impl Socks5 {
     }
 }
 
-fn socks5_session(mut client: TcpStream) -> std::io::Result<()> {
+fn socks5_session(
+    mut client: TcpStream,
+    login: Option<(&str, &str)>,
+    carried: &AtomicUsize,
+) -> std::io::Result<()> {
     let fail = |what: &str| std::io::Error::other(what.to_string());
     let mut head = [0u8; 2];
     client.read_exact(&mut head)?;
     let mut methods = vec![0u8; usize::from(head[1])];
     client.read_exact(&mut methods)?;
-    if head[0] != 5 || !methods.contains(&0) {
+    let method = if login.is_some() { 2 } else { 0 };
+    if head[0] != 5 || !methods.contains(&method) {
         client.write_all(&[5, 0xff])?;
         return Err(fail("no acceptable method"));
     }
-    client.write_all(&[5, 0])?;
+    client.write_all(&[5, method])?;
+    if let Some((user, pass)) = login {
+        let field = |client: &mut TcpStream| -> std::io::Result<Vec<u8>> {
+            let mut len = [0u8; 1];
+            client.read_exact(&mut len)?;
+            let mut v = vec![0u8; usize::from(len[0])];
+            client.read_exact(&mut v)?;
+            Ok(v)
+        };
+        let mut version = [0u8; 1];
+        client.read_exact(&mut version)?;
+        let (u, p) = (field(&mut client)?, field(&mut client)?);
+        let ok = u == user.as_bytes() && p == pass.as_bytes();
+        client.write_all(&[1, if ok { 0 } else { 1 }])?;
+        if !ok {
+            return Err(fail("bad login"));
+        }
+    }
     let mut req = [0u8; 4];
     client.read_exact(&mut req)?;
     let host = match req[3] {
@@ -624,6 +648,8 @@ fn socks5_session(mut client: TcpStream) -> std::io::Result<()> {
     }
     let upstream = TcpStream::connect(("127.0.0.1", port))?;
     client.write_all(&[5, 0, 0, 1, 127, 0, 0, 1, 0, 0])?;
+    // Counted once connected (before the client can finish), so a check after it exits holds.
+    carried.fetch_add(1, Ordering::SeqCst);
     let (mut c2, mut u2) = (client.try_clone()?, upstream.try_clone()?);
     let up = thread::spawn(move || {
         let _ = std::io::copy(&mut c2, &mut u2);
@@ -1033,4 +1059,33 @@ fn unsubscribe_alone_clears_a_persistent_subscription_and_exits() {
         "",
         "the unsubscribed topic was still queued"
     );
+}
+
+/// `--proxy socks5h://user:pass@host:port` logs in to the proxy (RFC 1929); a wrong password is
+/// an unreachable broker (exit 3) and is never printed.
+#[test]
+fn proxy_with_a_login() {
+    let broker = Broker::start();
+    let proxy = Socks5::start_with(Some(("alice", "pr0xy-pw")));
+    let publish = |login: &str| {
+        run(mqtk_std().arg("pub").args(broker.args()).args([
+            "--proxy",
+            &format!("socks5h://{login}@127.0.0.1:{}", proxy.port),
+            "-q",
+            "1",
+            "-t",
+            "t",
+            "-m",
+            "x",
+            "-d",
+        ]))
+    };
+    let out = publish("alice:pr0xy-pw");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(proxy.carried(), 1);
+    let out = publish("alice:wrong-pw");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("the SOCKS5 proxy 127.0.0.1:"), "{stderr}");
+    assert!(!stderr.contains("wrong-pw"), "{stderr}");
 }

@@ -218,6 +218,34 @@ mod tests {
     }
 
     #[test]
+    fn proxy_urls() {
+        let p = parse_proxy("socks5h://127.0.0.1").unwrap();
+        assert_eq!(
+            (p.host.as_str(), p.port, p.username),
+            ("127.0.0.1", 1080, None)
+        );
+        let p = parse_proxy("socks5://u:pw@[::1]:9050/").unwrap();
+        assert_eq!((p.host.as_str(), p.port), ("::1", 9050));
+        assert_eq!(p.username.as_deref(), Some("u"));
+        assert_eq!(p.password, Some(super::super::options::Secret("pw".into())));
+        for bad in [
+            "http://h:3128",
+            "socks5h://",
+            "socks5h://h:0",
+            "socks5h://h/x",
+            "h:1080",
+        ] {
+            let err = parse_proxy(bad).unwrap_err();
+            assert!(!err.contains("pw"), "{err}");
+        }
+        assert!(
+            !parse_proxy("socks5h://u:secret@h:x")
+                .unwrap_err()
+                .contains("secret")
+        );
+    }
+
+    #[test]
     fn bad_urls() {
         assert!(
             parse("http://h/t")

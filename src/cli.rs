@@ -272,6 +272,9 @@ pub struct PubArgs {
     #[command(flatten)]
     pub payload: PayloadArgs,
 
+    #[command(flatten)]
+    pub template: TemplateArgs,
+
     /// Quality of service: 0, 1 or 2
     #[arg(
         short = 'q',
@@ -286,8 +289,13 @@ pub struct PubArgs {
     #[arg(short = 'r', long, help_heading = "Message")]
     pub retain: bool,
 
-    /// Publish the message this many times
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..), value_name = "COUNT", help_heading = "Message")]
+    /// Publish the message this many times (0: until interrupted)
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "COUNT",
+        help_heading = "Message"
+    )]
     pub repeat: u64,
 
     /// Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)
@@ -323,6 +331,26 @@ pub struct PayloadArgs {
     /// Send an empty (null) message
     #[arg(short = 'n', long = "null-message")]
     pub null_message: bool,
+}
+
+/// Payload templates and checks for `mqtk pub`.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Templates")]
+pub struct TemplateArgs {
+    /// Expand {{...}} placeholders in the payload for every message: {{seq}} {{index}}
+    /// {{int LO HI}} {{float LO HI [DECIMALS]}} {{now [STRFTIME]}} {{unix}} {{unix_ms}} {{uuid}}
+    /// {{client_id}} {{topic}} {{env NAME}} {{line}} {{"TEXT"}} (with -l: each line is a
+    /// template)
+    #[arg(long)]
+    pub template: bool,
+
+    /// Seed for {{int}}, {{float}} and {{uuid}}, so a run can be repeated exactly
+    #[arg(long, value_name = "N", requires = "template")]
+    pub seed: Option<u64>,
+
+    /// Refuse (exit 2) a payload that is not a JSON document, checked per message
+    #[arg(long = "check-json")]
+    pub check_json: bool,
 }
 
 /// `mqtk sub`.

@@ -11,5 +11,6 @@ pub mod error;
 pub mod format;
 pub mod message;
 pub mod output;
+pub mod payload;
 pub mod signals;
 pub mod trace;

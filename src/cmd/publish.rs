@@ -21,6 +21,7 @@ use crate::conn::{
 };
 use crate::error::{delivery, usage};
 use crate::message::PublishProperties;
+use crate::payload::{LineMap, PayloadOptions, Payloads};
 use crate::signals::{Signals, interrupted};
 
 /// Stop taking new messages while this much is waiting to be written.
@@ -41,9 +42,11 @@ pub fn run(args: PubArgs) -> anyhow::Result<()> {
         max_inflight: args.max_inflight,
         properties: opts.properties.publish.clone(),
     };
-    let source = Source::from_args(&args)?;
-    if let Source::Fixed { payload, .. } = &source {
-        check_fits_a_packet(payload.len(), &plan.topic)?;
+    let source = Source::from_args(&args, &opts.client_id, &plan.topic)?;
+    if let Source::Fixed { payload, .. } = &source
+        && let Some(len) = payload.fixed_len()
+    {
+        check_fits_a_packet(len, &plan.topic)?;
     }
     super::runtime()?.block_on(publish(opts, plan, source))
 }
@@ -92,8 +95,10 @@ enum Source {
     /// `-m`, `-f`, `-s`, `-n`, sent `remaining` times, `delay` apart (from the previous
     /// message's delivery, as mosquitto_pub's --repeat-delay).
     Fixed {
-        payload: Bytes,
+        payload: Payloads,
         remaining: u64,
+        /// `--repeat 0` (`remaining` then starts at `u64::MAX`).
+        endless: bool,
         delay: Option<Duration>,
         /// When the next message may go; `None` while the previous one is being delivered.
         ready_at: Option<Instant>,
@@ -103,6 +108,8 @@ enum Source {
         rx: mpsc::Receiver<Result<Vec<Bytes>, String>>,
         batch: VecDeque<Bytes>,
         done: bool,
+        /// Raw lines, lines that are templates, or lines filling a template's `{{line}}`.
+        map: LineMap,
     },
 }
 
@@ -113,10 +120,22 @@ enum Next {
 }
 
 impl Source {
-    fn from_args(args: &PubArgs) -> anyhow::Result<Source> {
+    fn from_args(args: &PubArgs, client_id: &str, topic: &str) -> anyhow::Result<Source> {
         let p = &args.payload;
-        let payload = if let Some(m) = &p.message {
-            Bytes::from(m.clone().into_bytes())
+        let t = &args.template;
+        let payload_opts = PayloadOptions {
+            template: t.template,
+            seed: t.seed,
+            check_json: t.check_json,
+        };
+        // --repeat 0 is "until interrupted": more messages than any run can send.
+        let repeat = if args.repeat == 0 {
+            u64::MAX
+        } else {
+            args.repeat
+        };
+        let (payload, what) = if let Some(m) = &p.message {
+            (Bytes::from(m.clone().into_bytes()), "-m")
         } else if let Some(path) = &p.file {
             if path.is_dir() {
                 return Err(usage(format!(
@@ -126,29 +145,44 @@ impl Source {
             }
             let data = std::fs::read(path)
                 .map_err(|e| usage(format!("-f {}: {}", path.display(), io_reason(&e))))?;
-            Bytes::from(data)
+            (Bytes::from(data), "-f")
         } else if p.stdin_file {
             let mut data = Vec::new();
             std::io::stdin()
                 .lock()
                 .read_to_end(&mut data)
                 .map_err(|e| anyhow::anyhow!("reading standard input: {}", io_reason(&e)))?;
-            Bytes::from(data)
+            (Bytes::from(data), "-s")
         } else if p.stdin_line {
-            if args.repeat > 1 {
+            if args.repeat != 1 {
                 return Err(usage("--repeat cannot be used with -l"));
             }
-            return Ok(Source::Lines {
-                rx: spawn_line_reader(),
-                batch: VecDeque::new(),
-                done: false,
-            });
+            return Ok(Source::lines(LineMap::lines(
+                payload_opts,
+                client_id,
+                topic,
+            )));
         } else {
-            Bytes::new()
+            (Bytes::new(), "-n")
         };
+        let payload =
+            match Payloads::new(payload, what, payload_opts, client_id, topic)?.into_line_map() {
+                Ok(map) => {
+                    // A {{line}} template: one message per line of standard input.
+                    if p.stdin_file || args.repeat != 1 {
+                        return Err(usage(
+                            "a {{line}} template sends one message per input line: it cannot be \
+                         used with -s or --repeat",
+                        ));
+                    }
+                    return Ok(Source::lines(map));
+                }
+                Err(payloads) => payloads,
+            };
         Ok(Source::Fixed {
             payload,
-            remaining: args.repeat,
+            remaining: repeat,
+            endless: args.repeat == 0,
             delay: args.repeat_delay,
             ready_at: Some(Instant::now()),
         })
@@ -161,6 +195,7 @@ impl Source {
                 remaining,
                 delay,
                 ready_at,
+                ..
             } => {
                 if *remaining == 0 {
                     return Ok(Next::Exhausted);
@@ -171,14 +206,19 @@ impl Source {
                         if delay.is_some() {
                             *ready_at = None;
                         }
-                        Ok(Next::Message(payload.clone()))
+                        Ok(Next::Message(payload.next_payload()?))
                     }
                     _ => Ok(Next::NotYet),
                 }
             }
-            Source::Lines { rx, batch, done } => loop {
+            Source::Lines {
+                rx,
+                batch,
+                done,
+                map,
+            } => loop {
                 if let Some(line) = batch.pop_front() {
-                    return Ok(Next::Message(line));
+                    return Ok(Next::Message(map.map(line)?));
                 }
                 if *done {
                     return Ok(Next::Exhausted);
@@ -193,6 +233,20 @@ impl Source {
         }
     }
 
+    /// `--repeat 0`: only a signal ends it.
+    fn is_endless(&self) -> bool {
+        matches!(self, Source::Fixed { endless: true, .. })
+    }
+
+    fn lines(map: LineMap) -> Source {
+        Source::Lines {
+            rx: spawn_line_reader(),
+            batch: VecDeque::new(),
+            done: false,
+            map,
+        }
+    }
+
     /// Waits until [`try_next`](Self::try_next) may have something new. Cancel-safe.
     async fn wait(&mut self) -> anyhow::Result<()> {
         match self {
@@ -203,7 +257,9 @@ impl Source {
                 }
                 None => std::future::pending().await,
             },
-            Source::Lines { rx, batch, done } => {
+            Source::Lines {
+                rx, batch, done, ..
+            } => {
                 match rx.recv().await {
                     Some(Ok(lines)) => batch.extend(lines),
                     Some(Err(e)) => anyhow::bail!("reading standard input: {e}"),
@@ -349,6 +405,10 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
             sig = signals.recv() => {
                 // A deliberate stop: disconnect cleanly so the broker does not send the will.
                 session.disconnect().await;
+                if source.is_endless() && inflight.is_empty() {
+                    // The normal way to stop `--repeat 0`, with nothing left unacknowledged.
+                    return Ok(());
+                }
                 return Err(interrupted(sig, format!(
                     "{} message(s) not acknowledged", inflight.len()
                 )));

@@ -114,7 +114,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -l timeout -d 'Stop 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches FILTER (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -l format -d 'Print each message with a format string (mosquitto_sub\'s %-specifiers and escapes)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -l format -d 'Print each message with a format string (mosquitto_sub\'s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -133,6 +133,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l no-local -d 'MQTT 5: d
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit once subscribed'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print `topic payload`'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print one JSON object per message (NDJSON)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l require-fields -d 'With -F %{FIELD}: a payload that is not JSON or lacks the field ends mqtk sub with an error (exit 1) instead of printing an empty value'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent --json output over several lines'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -l no-eol -d 'Do not print a newline after each message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'

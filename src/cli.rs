@@ -453,13 +453,19 @@ pub struct OutputArgs {
     #[arg(short = 'v', long)]
     pub verbose: bool,
 
-    /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes)
+    /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes, and
+    /// %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})
     #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with_all = ["verbose", "json"])]
     pub format: Option<String>,
 
     /// Print one JSON object per message (NDJSON)
     #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
+
+    /// With -F %{FIELD}: a payload that is not JSON or lacks the field ends mqtk sub with an
+    /// error (exit 1) instead of printing an empty value
+    #[arg(long = "require-fields", requires = "format")]
+    pub require_fields: bool,
 
     /// Indent --json output over several lines
     #[arg(long, requires = "json")]

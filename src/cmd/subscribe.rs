@@ -325,7 +325,11 @@ impl Receiver {
         let hidden = (self.plan.no_retained && m.retain)
             || self.plan.hide.iter().any(|f| topic::matches(f, &m.topic));
         if !hidden {
-            self.formatter.write(&m, &mut self.out);
+            if let Err(e) = self.formatter.write(&m, &mut self.out) {
+                // What was printed before the offending message still goes out.
+                self.flush_stdout()?;
+                return Err(e);
+            }
             self.printed += 1;
         }
         if self.plan.remove_retained && m.retain && !m.payload.is_empty() {

@@ -8,6 +8,7 @@
 //! (`-F` too); mqtk applies `-N` to `--json` as well.
 
 pub mod json;
+pub mod json_field;
 pub mod mosquitto_json;
 pub mod template;
 
@@ -56,11 +57,14 @@ impl Formatter {
         if args.json && args.verbose {
             return Err(usage("--json cannot be combined with -v"));
         }
+        if args.require_fields && args.format.is_none() {
+            return Err(usage("--require-fields needs -F with a %{FIELD} specifier"));
+        }
         if args.pretty && !args.json {
             return Err(usage("--pretty needs --json"));
         }
         let style = if let Some(format) = &args.format {
-            Style::Template(Template::parse(format)?)
+            Style::Template(Template::parse(format)?.require_fields(args.require_fields))
         } else if args.json {
             Style::Json {
                 pretty: args.pretty,
@@ -77,7 +81,8 @@ impl Formatter {
     }
 
     /// Appends the printed form of `msg` to `out`, including the trailing newline unless `-N`.
-    pub fn write(&self, msg: &Message, out: &mut Vec<u8>) {
+    /// Fails only for `-F %{FIELD}` with `--require-fields` (then nothing is appended).
+    pub fn write(&self, msg: &Message, out: &mut Vec<u8>) -> anyhow::Result<()> {
         match &self.style {
             Style::Payload => out.extend_from_slice(&msg.payload),
             Style::Verbose { color } => {
@@ -91,12 +96,19 @@ impl Formatter {
                 out.push(b' ');
                 out.extend_from_slice(&msg.payload);
             }
-            Style::Template(template) => template.render(msg, out),
+            Style::Template(template) => {
+                let start = out.len();
+                if let Err(e) = template.render(msg, out) {
+                    out.truncate(start);
+                    anyhow::bail!(e);
+                }
+            }
             Style::Json { pretty } => json::write(out, msg, *pretty),
         }
         if self.eol {
             out.push(b'\n');
         }
+        Ok(())
     }
 }
 
@@ -192,7 +204,7 @@ mod tests {
     fn print(args: &OutputArgs, color: bool, m: &Message) -> Vec<u8> {
         let f = Formatter::new(args, color).unwrap();
         let mut out = Vec::new();
-        f.write(m, &mut out);
+        f.write(m, &mut out).unwrap();
         out
     }
 
@@ -255,8 +267,8 @@ mod tests {
         };
         let f = Formatter::new(&a, false).unwrap();
         let mut out = Vec::new();
-        f.write(&Message::new("a", "1"), &mut out);
-        f.write(&Message::new("b", "2"), &mut out);
+        f.write(&Message::new("a", "1"), &mut out).unwrap();
+        f.write(&Message::new("b", "2"), &mut out).unwrap();
         assert_eq!(out, b"a 1\nb 2\n");
     }
 

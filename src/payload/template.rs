@@ -139,7 +139,7 @@ fn push_literal(parts: &mut Vec<Part>, bytes: &[u8]) {
 fn parse_placeholder(inner: &str, ctx: &Context<'_>, parts: &mut Vec<Part>) -> Result<(), String> {
     if inner.starts_with('"') {
         let text: String =
-            serde_json::from_str(inner).map_err(|_| format!("bad quoted text {inner}"))?;
+            serde_json::from_str(inner).map_err(|_| format!("bad quoted text {inner:?}"))?;
         push_literal(parts, text.as_bytes());
         return Ok(());
     }
@@ -224,7 +224,7 @@ fn parse_placeholder(inner: &str, ctx: &Context<'_>, parts: &mut Vec<Part>) -> R
             } else {
                 let items = StrftimeItems::new(args)
                     .parse_to_owned()
-                    .map_err(|_| format!("{{{{now}}}}: bad strftime format '{args}'"))?;
+                    .map_err(|_| format!("{{{{now}}}}: bad strftime format {args:?}"))?;
                 Part::Now(items)
             }
         }

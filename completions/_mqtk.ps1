@@ -21,12 +21,15 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'mqtk' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (flags as mosquitto_pub)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe to topics and print messages (flags as mosquitto_sub)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run an MQTT broker in this process (for demos, tests and CI jobs)')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List and show connection profiles (passwords redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -82,6 +85,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--repeat-delay', '--repeat-delay', [CompletionResultType]::ParameterName, 'Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)')
             [CompletionResult]::new('-M', '-M ', [CompletionResultType]::ParameterName, 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)')
             [CompletionResult]::new('--max-inflight', '--max-inflight', [CompletionResultType]::ParameterName, 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm')
@@ -159,6 +164,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm')
@@ -251,6 +258,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'After the publishers finish, wait at most this long for messages still on their way')
             [CompletionResult]::new('--source-addr', '--source-addr', [CompletionResultType]::ParameterName, 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports')
             [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm')
@@ -280,6 +289,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Private key (PEM) for --tls-cert')
             [CompletionResult]::new('--passwords', '--passwords', [CompletionResultType]::ParameterName, 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)')
             [CompletionResult]::new('--sys-interval', '--sys-interval', [CompletionResultType]::ParameterName, 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('--allow-anonymous', '--allow-anonymous', [CompletionResultType]::ParameterName, 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log client connects, disconnects and subscriptions on stderr')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log client connects, disconnects and subscriptions on stderr')
@@ -287,11 +298,48 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'mqtk;profile' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqtk;profile;list' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mqtk;profile;show' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'mqtk;profile;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqtk;profile;help;list' {
+            break
+        }
+        'mqtk;profile;help;show' {
+            break
+        }
+        'mqtk;profile;help;help' {
+            break
+        }
         'mqtk;help' {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (flags as mosquitto_pub)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe to topics and print messages (flags as mosquitto_sub)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run an MQTT broker in this process (for demos, tests and CI jobs)')
+            [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List and show connection profiles (passwords redacted)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -305,6 +353,17 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             break
         }
         'mqtk;help;broker' {
+            break
+        }
+        'mqtk;help;profile' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)')
+            break
+        }
+        'mqtk;help;profile;list' {
+            break
+        }
+        'mqtk;help;profile;show' {
             break
         }
         'mqtk;help;help' {

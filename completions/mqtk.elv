@@ -18,12 +18,15 @@ set edit:completion:arg-completer[mqtk] = {|@words|
     }
     var completions = [
         &'mqtk'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand --help 'Print help'
             cand --version 'Print version'
             cand pub 'Publish messages (flags as mosquitto_pub)'
             cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
             cand bench 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
             cand broker 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+            cand profile 'List and show connection profiles (passwords redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;pub'= {
@@ -78,6 +81,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --repeat-delay 'Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)'
             cand -M 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)'
             cand --max-inflight 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -154,6 +159,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand -F 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})'
             cand --format 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})'
             cand --color 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -245,6 +252,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --drain 'After the publishers finish, wait at most this long for messages still on their way'
             cand --source-addr 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports'
             cand --assert 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -273,17 +282,49 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-key 'Private key (PEM) for --tls-cert'
             cand --passwords 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)'
             cand --sys-interval 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand --allow-anonymous 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'
             cand -v 'Log client connects, disconnects and subscriptions on stderr'
             cand --verbose 'Log client connects, disconnects and subscriptions on stderr'
             cand --quiet 'Print nothing on stderr but errors (the listening lines on stdout stay)'
             cand --help 'Print help'
         }
+        &'mqtk;profile'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;profile;list'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+        }
+        &'mqtk;profile;show'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+        }
+        &'mqtk;profile;help'= {
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;profile;help;list'= {
+        }
+        &'mqtk;profile;help;show'= {
+        }
+        &'mqtk;profile;help;help'= {
+        }
         &'mqtk;help'= {
             cand pub 'Publish messages (flags as mosquitto_pub)'
             cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
             cand bench 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
             cand broker 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+            cand profile 'List and show connection profiles (passwords redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;help;pub'= {
@@ -293,6 +334,14 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         &'mqtk;help;bench'= {
         }
         &'mqtk;help;broker'= {
+        }
+        &'mqtk;help;profile'= {
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+        }
+        &'mqtk;help;profile;list'= {
+        }
+        &'mqtk;help;profile;show'= {
         }
         &'mqtk;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mqtk_global_optspecs
-    string join \n help version
+    string join \n help version profile= config=
 end
 
 function __fish_mqtk_needs_command
@@ -24,12 +24,15 @@ function __fish_mqtk_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c mqtk -n "__fish_mqtk_needs_command" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_needs_command" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_needs_command" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_needs_command" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s h -l host -d 'Broker host name or address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
@@ -66,6 +69,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s q -l qos -d 'Quality o
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat -d 'Publish the message this many times (0: until interrupted)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat-delay -d 'Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s M -l max-inflight -d 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker\'s Receive Maximum)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-retain -d 'Retain the last will message'
@@ -118,6 +123,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -l format -d 'Print 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-retain -d 'Retain the last will message'
@@ -183,6 +190,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Leave thi
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l drain -d 'After the publishers finish, wait at most this long for messages still on their way' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l source-addr -d 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l assert -d 'Check a threshold after the run, e.g. \'p99 < 20ms\', \'lost == 0\', \'rate >= 50k\' (repeatable); any failure exits 7' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-retain -d 'Retain the last will message'
@@ -205,12 +214,32 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-cert -d 'Server
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-key -d 'Private key (PEM) for --tls-cert' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l passwords -d 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l sys-interval -d 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l allow-anonymous -d 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s v -l verbose -d 'Log client connects, disconnects and subscriptions on stderr'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l quiet -d 'Print nothing on stderr but errors (the listening lines on stdout stay)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -f -a "list" -d 'List the profiles of the config file'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from list" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from list" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from list" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from show" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from show" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from show" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles of the config file'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the profiles of the config file'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'

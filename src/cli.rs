@@ -43,6 +43,16 @@ pub struct Cli {
     /// Print version
     #[arg(long, action = clap::ArgAction::Version)]
     pub version: Option<bool>,
+
+    /// Connection profile from the config file: its settings apply where flags and environment
+    /// variables give none
+    #[arg(long, global = true, env = "MQTK_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else
+    /// ~/.config/mqtk/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 pub const EXIT_CODES_HELP: &str = "\
@@ -74,6 +84,9 @@ pub enum Command {
     #[cfg(feature = "broker")]
     #[command(disable_help_flag = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Broker(broker::BrokerArgs),
+    /// List and show connection profiles (passwords redacted)
+    #[command(disable_help_flag = true, after_long_help = PROFILE_HELP)]
+    Profile(ProfileArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
     Generate(GenerateArgs),
@@ -487,6 +500,40 @@ pub enum ColorChoice {
     Always,
     Never,
 }
+
+/// `mqtk profile`.
+#[derive(Args, Debug)]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub action: ProfileAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileAction {
+    /// List the profiles of the config file
+    List,
+    /// Show one profile's settings (the --profile / MQTK_PROFILE one when NAME is left out)
+    Show {
+        /// Profile name
+        name: Option<String>,
+    },
+}
+
+pub const PROFILE_HELP: &str = "\
+Config file (TOML), e.g. ~/.config/mqtk/config.toml:
+
+  [profiles.local]
+  host = \"127.0.0.1\"          # or url = \"mqtts://broker.example:8883\"
+  port = 1883
+  protocol = 5                # 311, 5 or 31
+  username = \"alice\"
+  password_file = \"~/.mqtk-pw\" # or password = \"...\" (warned about if others can read the file)
+  client_id_prefix = \"ci-\"
+  qos = 1                     # default QoS of pub and sub
+  cafile = \"ca.pem\"           # also capath, cert, key, insecure; relative to the file
+
+Select one with --profile NAME or MQTK_PROFILE=NAME. Precedence: flags, then environment
+variables (MQTK_PASSWORD), then the profile, then the built-in defaults.";
 
 /// Hidden `generate`: writes completions and man pages.
 #[derive(Args, Debug)]

@@ -12,5 +12,6 @@ pub mod format;
 pub mod message;
 pub mod output;
 pub mod payload;
+pub mod profile;
 pub mod signals;
 pub mod trace;

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::error;
@@ -12,15 +12,25 @@ pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod generate;
+pub mod profile;
 pub mod publish;
 pub mod subscribe;
 
 /// Parses the process arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(err) => return clap_error(err),
+    };
+    let mut cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
+    // Profiles need to know which values the user gave, which only the matches tell.
+    if let Err(err) = crate::profile::apply_to_command(&mut cli, &matches) {
+        eprintln!("mqtk: error: {}", error::one_line(&err));
+        return ExitCode::from(error::exit_code(&err));
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -39,6 +49,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sub(args) => subscribe::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Generate(args) => generate::run(&args),
+        Command::Profile(args) => {
+            profile::run(&args, cli.profile.as_deref(), cli.config.as_deref())
+        }
         #[cfg(feature = "broker")]
         Command::Broker(args) => broker::run(args),
     }

@@ -693,7 +693,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__pub)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -m -f -s -l -n -q -r -M --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --topic --message --file --stdin-file --stdin-line --null-message --template --seed --check-json --qos --retain --repeat --repeat-delay --max-inflight --help --profile --config"
+            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -m -f -s -l -n -q -r -M --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --topic --message --file --stdin-file --stdin-line --null-message --replay --template --seed --check-json --replay-speed --rewrite-prefix --skip-bad-lines --qos --retain --repeat --repeat-delay --max-inflight --help --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -875,7 +875,19 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --replay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --replay-speed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rewrite-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

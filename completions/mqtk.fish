@@ -64,7 +64,10 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-alpn -d 'TLS ALPN 
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s t -l topic -d 'Topic to publish to' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s m -l message -d 'Message payload' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s f -l file -d 'Send the contents of FILE as the message' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l replay -d 'Publish the messages of a `mqtk sub --json` capture (- for standard input): their topics, payloads, QoS, retain flags and MQTT 5 properties' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l seed -d 'Seed for {{int}}, {{float}} and {{uuid}}, so a run can be repeated exactly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l replay-speed -d 'Keep the recorded spacing, sped up by FACTOR (1: as recorded, 2: twice as fast) [default: as fast as possible]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l rewrite-prefix -d 'Replace the topic prefix FROM with TO' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s q -l qos -d 'Quality of service: 0, 1 or 2' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat -d 'Publish the message this many times (0: until interrupted)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat-delay -d 'Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)' -r
@@ -83,6 +86,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s l -l stdin-line -d 'Re
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s n -l null-message -d 'Send an empty (null) message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l template -d 'Expand {{...}} placeholders in the payload for every message: {{seq}} {{index}} {{int LO HI}} {{float LO HI [DECIMALS]}} {{now [STRFTIME]}} {{unix}} {{unix_ms}} {{uuid}} {{client_id}} {{topic}} {{env NAME}} {{line}} {{"TEXT"}} (with -l: each line is a template)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l check-json -d 'Refuse (exit 2) a payload that is not a JSON document, checked per message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l skip-bad-lines -d 'Skip (and report) capture lines that are not messages instead of stopping'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s r -l retain -d 'Ask the broker to retain the message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s h -l host -d 'Broker host name or address' -r

@@ -289,6 +289,9 @@ pub struct PubArgs {
     #[command(flatten)]
     pub template: TemplateArgs,
 
+    #[command(flatten)]
+    pub replay_opts: ReplayArgs,
+
     /// Quality of service: 0, 1 or 2
     #[arg(
         short = 'q',
@@ -345,6 +348,29 @@ pub struct PayloadArgs {
     /// Send an empty (null) message
     #[arg(short = 'n', long = "null-message")]
     pub null_message: bool,
+
+    /// Publish the messages of a `mqtk sub --json` capture (- for standard input): their topics,
+    /// payloads, QoS, retain flags and MQTT 5 properties
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["topic", "template", "repeat", "repeat_delay", "qos", "retain"])]
+    pub replay: Option<PathBuf>,
+}
+
+/// How `pub --replay` replays a capture.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Replay")]
+pub struct ReplayArgs {
+    /// Keep the recorded spacing, sped up by FACTOR (1: as recorded, 2: twice as fast)
+    /// [default: as fast as possible]
+    #[arg(long = "replay-speed", value_name = "FACTOR", requires = "replay", value_parser = crate::replay::parse_speed)]
+    pub replay_speed: Option<f64>,
+
+    /// Replace the topic prefix FROM with TO
+    #[arg(long = "rewrite-prefix", num_args = 2, value_names = ["FROM", "TO"], requires = "replay")]
+    pub rewrite_prefix: Vec<String>,
+
+    /// Skip (and report) capture lines that are not messages instead of stopping
+    #[arg(long = "skip-bad-lines", requires = "replay")]
+    pub skip_bad_lines: bool,
 }
 
 /// Payload templates and checks for `mqtk pub`.

@@ -13,5 +13,6 @@ pub mod message;
 pub mod output;
 pub mod payload;
 pub mod profile;
+pub mod replay;
 pub mod signals;
 pub mod trace;

@@ -22,6 +22,7 @@ use crate::error::io_reason;
 use crate::error::{delivery, usage};
 use crate::message::PublishProperties;
 use crate::payload::{LineMap, PayloadOptions, Payloads};
+use crate::replay;
 use crate::signals::{Signals, interrupted};
 
 /// Stop taking new messages while this much is waiting to be written.
@@ -29,6 +30,10 @@ const WRITE_HIGH_WATER: usize = 64 * 1024;
 
 pub fn run(args: PubArgs) -> anyhow::Result<()> {
     let opts = crate::cli::connect::connect_options(&args.connect)?;
+    if let Some(path) = &args.payload.replay {
+        let (plan, source) = replay_source(&args, &opts, path)?;
+        return super::runtime()?.block_on(publish(opts, plan, source));
+    }
     let topic = args
         .topic
         .clone()
@@ -49,6 +54,96 @@ pub fn run(args: PubArgs) -> anyhow::Result<()> {
         check_fits_a_packet(len, &plan.topic)?;
     }
     super::runtime()?.block_on(publish(opts, plan, source))
+}
+
+/// `--replay FILE`: the whole capture is read and checked before connecting.
+fn replay_source(
+    args: &PubArgs,
+    opts: &ConnectOptions,
+    path: &std::path::Path,
+) -> anyhow::Result<(Plan, Source)> {
+    let r = &args.replay_opts;
+    let rewrite = match &r.rewrite_prefix[..] {
+        [from, to] => Some(replay::Rewrite {
+            from: from.clone(),
+            to: to.clone(),
+        }),
+        _ => None,
+    };
+    let bad_lines = if r.skip_bad_lines {
+        replay::BadLines::Skip
+    } else {
+        replay::BadLines::Stop
+    };
+    let mut capture = if path.as_os_str() == "-" {
+        replay::read(
+            std::io::stdin().lock(),
+            "standard input",
+            bad_lines,
+            rewrite.as_ref(),
+        )?
+    } else {
+        if path.is_dir() {
+            return Err(usage(format!(
+                "--replay {}: is a directory",
+                path.display()
+            )));
+        }
+        let file = std::fs::File::open(path)
+            .map_err(|e| usage(format!("--replay {}: {}", path.display(), io_reason(&e))))?;
+        let name = path.display().to_string();
+        replay::read(
+            std::io::BufReader::new(file),
+            &name,
+            bad_lines,
+            rewrite.as_ref(),
+        )?
+    };
+    for w in replay_warnings(&mut capture, opts.protocol.is_v5()) {
+        crate::output::warn(opts.quiet, &w);
+    }
+    let plan = Plan {
+        topic: String::new(),
+        // The most any message needs: the window and the broker's limits are checked for it.
+        qos: capture.messages.iter().map(|m| m.qos).max().unwrap_or(0),
+        retain: capture.messages.iter().any(|m| m.retain),
+        max_inflight: args.max_inflight,
+        properties: opts.properties.publish.clone(),
+    };
+    let source = Source::Replay {
+        queue: capture.messages.into(),
+        speed: r.replay_speed,
+        start: None,
+    };
+    Ok((plan, source))
+}
+
+/// Skipped lines (each, and a count) and properties MQTT 3.1.1 cannot send (which are then
+/// dropped from the messages): never silently.
+fn replay_warnings(capture: &mut replay::Capture, v5: bool) -> Vec<String> {
+    let mut warnings: Vec<String> = capture
+        .skipped
+        .iter()
+        .map(|(line, reason)| format!("--replay: skipped line {line}: {reason}"))
+        .collect();
+    if !capture.skipped.is_empty() {
+        warnings.push(format!(
+            "--replay: skipped {} malformed line(s); replaying {} message(s)",
+            capture.skipped.len(),
+            capture.messages.len()
+        ));
+    }
+    if !v5 && capture.with_properties > 0 {
+        warnings.push(format!(
+            "--replay: {} message(s) carry MQTT 5 properties, which MQTT 3.1.1 cannot send: \
+             replaying them without (add -V 5 to keep them)",
+            capture.with_properties
+        ));
+        for m in &mut capture.messages {
+            m.properties = None;
+        }
+    }
+    warnings
 }
 
 /// What every message of this run shares.
@@ -103,6 +198,13 @@ enum Source {
         /// When the next message may go; `None` while the previous one is being delivered.
         ready_at: Option<Instant>,
     },
+    /// `--replay`: recorded messages, as fast as possible or at `speed` times the recorded pace.
+    Replay {
+        queue: VecDeque<replay::Recorded>,
+        speed: Option<f64>,
+        /// When the first message went (the recorded offsets count from it).
+        start: Option<Instant>,
+    },
     /// `-l`: lines streamed from standard input by a reader thread.
     Lines {
         rx: mpsc::Receiver<Result<Vec<Bytes>, String>>,
@@ -115,6 +217,8 @@ enum Source {
 
 enum Next {
     Message(Bytes),
+    /// A whole message (`--replay`): topic, QoS, retain and properties of its own.
+    Publish(OutPublish),
     NotYet,
     Exhausted,
 }
@@ -211,6 +315,33 @@ impl Source {
                     _ => Ok(Next::NotYet),
                 }
             }
+            Source::Replay {
+                queue,
+                speed,
+                start,
+            } => {
+                let Some(front) = queue.front() else {
+                    return Ok(Next::Exhausted);
+                };
+                let start = *start.get_or_insert_with(Instant::now);
+                if let Some(speed) = speed
+                    && start + replay::due(front.offset, *speed) > Instant::now()
+                {
+                    return Ok(Next::NotYet);
+                }
+                let Some(r) = queue.pop_front() else {
+                    return Ok(Next::Exhausted);
+                };
+                Ok(Next::Publish(OutPublish {
+                    topic: r.topic,
+                    payload: r.payload,
+                    qos: r.qos,
+                    retain: r.retain,
+                    dup: false,
+                    pkid: 0,
+                    properties: r.properties,
+                }))
+            }
             Source::Lines {
                 rx,
                 batch,
@@ -257,6 +388,18 @@ impl Source {
                 }
                 None => std::future::pending().await,
             },
+            Source::Replay {
+                queue,
+                speed: Some(speed),
+                start: Some(start),
+            } => match queue.front() {
+                Some(front) => {
+                    sleep_until(*start + replay::due(front.offset, *speed)).await;
+                    Ok(())
+                }
+                None => std::future::pending().await,
+            },
+            Source::Replay { .. } => std::future::pending().await,
             Source::Lines {
                 rx, batch, done, ..
             } => {
@@ -360,9 +503,13 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
             && (plan.qos == 0 || inflight.has_room())
         {
             match source.try_next()? {
-                Next::Message(payload) => {
-                    let msg = plan.message(payload);
-                    if plan.qos == 0 {
+                next @ (Next::Message(_) | Next::Publish(_)) => {
+                    let msg = match next {
+                        Next::Publish(msg) => msg,
+                        Next::Message(payload) => plan.message(payload),
+                        _ => unreachable!(),
+                    };
+                    if msg.qos == 0 {
                         session.writer.queue(&Outgoing::Publish(msg))?;
                     } else {
                         let packet = inflight.publish(msg);

@@ -67,7 +67,7 @@ Exit codes:
   6    delivery failed: a QoS 1/2 message not acknowledged or refused, or a subscription refused
   7    a bench --assert threshold failed
   27   -W timeout expired
-  130  interrupted by SIGINT (143: SIGTERM)";
+  130  interrupted by SIGINT (143: SIGTERM) with work left undone; sub and broker exit 0";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -85,7 +85,7 @@ pub enum Command {
     #[command(disable_help_flag = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Broker(broker::BrokerArgs),
     /// List and show connection profiles (passwords redacted)
-    #[command(disable_help_flag = true, after_long_help = PROFILE_HELP)]
+    #[command(disable_help_flag = true, long_about = PROFILE_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Profile(ProfileArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
@@ -177,9 +177,11 @@ pub struct ConnectArgs {
     #[arg(long = "connect-timeout", default_value = "10s", value_parser = values::parse_duration, value_name = "DURATION")]
     pub connect_timeout: Duration,
 
-    /// Reconnect attempts after a lost connection (0: fail at once)
-    #[arg(long = "reconnect-attempts", default_value_t = 10, value_name = "N")]
-    pub reconnect_attempts: u32,
+    /// Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1
+    /// (never give up) [default: inf for sub and pub -l, which outlive broker restarts as
+    /// mosquitto's clients do; 10 otherwise]
+    #[arg(long = "reconnect-attempts", value_parser = values::parse_attempts, value_name = "N")]
+    pub reconnect_attempts: Option<u32>,
 
     /// Longest wait between reconnect attempts (backoff doubles from 100ms up to this)
     #[arg(long = "reconnect-max-delay", default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION")]
@@ -545,7 +547,9 @@ pub enum ProfileAction {
     },
 }
 
-pub const PROFILE_HELP: &str = "\
+pub const PROFILE_LONG_ABOUT: &str = "\
+List and show connection profiles (passwords redacted).
+
 Config file (TOML), e.g. ~/.config/mqtk/config.toml:
 
   [profiles.local]
@@ -553,10 +557,10 @@ Config file (TOML), e.g. ~/.config/mqtk/config.toml:
   port = 1883
   protocol = 5                # 311, 5 or 31
   username = \"alice\"
-  password_file = \"~/.mqtk-pw\" # or password = \"...\" (warned about if others can read the file)
+  password_file = \"~/.mqtk-pw\" # or password = \"...\" (file mode 600)
   client_id_prefix = \"ci-\"
   qos = 1                     # default QoS of pub and sub
-  cafile = \"ca.pem\"           # also capath, cert, key, insecure; relative to the file
+  cafile = \"ca.pem\"           # also capath, cert, key, insecure
 
 Select one with --profile NAME or MQTK_PROFILE=NAME. Precedence: flags, then environment
 variables (MQTK_PASSWORD), then the profile, then the built-in defaults.";
@@ -577,6 +581,43 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The help's exit-code table is written by hand; this ties it to the one map in
+    /// `error::exit_code`, kind by kind.
+    #[test]
+    fn exit_code_help_matches_the_exit_code_map() {
+        use crate::error::{Failure, Kind, Signal, exit_code};
+        let line_for = |code: u8| -> String {
+            EXIT_CODES_HELP
+                .lines()
+                .find(|l| {
+                    l.split_whitespace()
+                        .next()
+                        .is_some_and(|first| first == code.to_string())
+                })
+                .unwrap_or_else(|| panic!("no help line for exit code {code}"))
+                .to_string()
+        };
+        for (kind, words) in [
+            (Kind::Usage, "bad usage"),
+            (Kind::Unreachable, "broker unreachable"),
+            (Kind::Delivery, "delivery failed"),
+            (Kind::Assertion, "threshold failed"),
+            (Kind::Timeout, "-W timeout"),
+            (Kind::Interrupted(Signal::Int), "SIGINT"),
+        ] {
+            let code = exit_code(&Failure::new(kind, "x").into());
+            assert!(line_for(code).contains(words), "{kind:?} -> {code}");
+        }
+        let term = exit_code(&Failure::new(Kind::Interrupted(Signal::Term), "x").into());
+        assert!(line_for(130).contains(&format!("{term}: SIGTERM")));
+        assert!(line_for(exit_code(&anyhow::anyhow!("x"))).contains("other runtime error"));
+        assert!(EXIT_CODES_HELP.contains("128-162"));
+        assert_eq!(
+            exit_code(&Failure::new(Kind::Refused(135), "x").into()),
+            135
+        );
     }
 
     #[test]

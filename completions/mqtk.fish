@@ -31,6 +31,7 @@ complete -c mqtk -n "__fish_mqtk_needs_command" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "rr" -d 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -123,6 +124,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -l timeout -d 'Stop 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches FILTER (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l respond -d 'MQTT 5: answer each message with a response topic by running CMD (via sh -c) with the payload on standard input, and publishing its output to that topic with the request\'s correlation data' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -l format -d 'Print each message with a format string (mosquitto_sub\'s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
 always\t''
@@ -209,6 +211,62 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l json -d 'Print one J
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l csv -d 'Print a CSV header and one row for the run on stdout'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l per-client -d 'Add a row per client to the report'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s t -l topic -d 'Topic to send the request to' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s e -l response-topic -d 'Topic to receive the response on (sent as the request\'s response topic)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s m -l message -d 'Request payload' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s f -l file -d 'Send the contents of FILE as the request' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l correlation-data -d 'Correlation data of the request [default: 32 random hex digits]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s q -l qos -d 'Quality of service of the request and the response subscription: 0, 1 or 2' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s C -l count -d 'Exit after COUNT matching responses' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s W -l timeout -d 'Give up waiting after this long (counted from connecting) and exit with code 27' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -l format -d 'Print each message with a format string (mosquitto_sub\'s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0})' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s s -l stdin-file -d 'Read standard input whole and send it as the request'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s n -l null-message -d 'Send an empty request'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s v -l verbose -d 'Print `topic payload`'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json -d 'Print one JSON object per message (NDJSON)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l require-fields -d 'With -F %{FIELD}: a payload that is not JSON or lacks the field ends mqtk sub with an error (exit 1) instead of printing an empty value'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l pretty -d 'Indent --json output over several lines'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s N -l no-eol -d 'Do not print a newline after each message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s p -l port -d 'MQTT port to listen on (0: pick a free port and print it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l listen -d 'Address to listen on (anything but loopback without --passwords prints a warning)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l ws-port -d 'Also accept MQTT over WebSocket on PORT (path /mqtt; 0: pick a free port)' -r
@@ -239,11 +297,12 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subco
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles of the config file'
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "rr" -d 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the profiles of the config file'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'

@@ -13,6 +13,7 @@ pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod connect;
+pub mod rr;
 pub mod values;
 
 pub use bench::BenchArgs;
@@ -80,6 +81,9 @@ pub enum Command {
     /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
     #[command(disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
     Bench(BenchArgs),
+    /// Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)
+    #[command(disable_help_flag = true, long_about = rr::RR_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Rr(rr::RrArgs),
     /// Run an MQTT broker in this process (for demos, tests and CI jobs)
     #[cfg(feature = "broker")]
     #[command(disable_help_flag = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
@@ -481,6 +485,12 @@ pub struct SubArgs {
         help_heading = "Subscription"
     )]
     pub unsubscribe: Vec<String>,
+
+    /// MQTT 5: answer each message with a response topic by running CMD (via sh -c) with the
+    /// payload on standard input, and publishing its output to that topic with the request's
+    /// correlation data
+    #[arg(long, value_name = "CMD", help_heading = "Subscription")]
+    pub respond: Option<String>,
 
     #[command(flatten)]
     pub output: OutputArgs,

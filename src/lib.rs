@@ -14,5 +14,6 @@ pub mod output;
 pub mod payload;
 pub mod profile;
 pub mod replay;
+pub mod respond;
 pub mod signals;
 pub mod trace;

@@ -14,6 +14,7 @@ pub mod broker;
 pub mod generate;
 pub mod profile;
 pub mod publish;
+pub mod rr;
 pub mod subscribe;
 
 /// Parses the process arguments, runs the command and returns its exit code.
@@ -26,6 +27,9 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
+    if let (Command::Rr(args), Some((_, sub))) = (&mut cli.command, matches.subcommand()) {
+        crate::cli::rr::default_to_v5(args, sub);
+    }
     // Profiles need to know which values the user gave, which only the matches tell.
     if let Err(err) = crate::profile::apply_to_command(&mut cli, &matches) {
         eprintln!("mqtk: error: {}", error::one_line(&err));
@@ -48,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Rr(args) => rr::run(args),
         Command::Generate(args) => generate::run(&args),
         Command::Profile(args) => {
             profile::run(&args, cli.profile.as_deref(), cli.config.as_deref())

@@ -37,6 +37,7 @@ pub fn apply_to_command(cli: &mut Cli, matches: &ArgMatches) -> anyhow::Result<(
     let (connect, qos): (&mut ConnectArgs, Option<&mut QosLevel>) = match &mut cli.command {
         Command::Pub(a) => (&mut a.connect, Some(&mut a.qos)),
         Command::Sub(a) => (&mut a.connect, Some(&mut a.qos)),
+        Command::Rr(a) => (&mut a.connect, Some(&mut a.qos)),
         Command::Bench(a) => (&mut a.connect, None),
         // Commands without a connection (and `profile show`, which reads --profile itself).
         _ => return Ok(()),

@@ -248,6 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Message size in bytes, at least the 24-byte bench header')
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Message size in bytes, at least the 24-byte bench header')
+            [CompletionResult]::new('--payload-template', '--payload-template', [CompletionResultType]::ParameterName, 'The body after the bench header: a payload template (as `pub --template`: {{int 0 100}}, {{now}}, {{uuid}}, ...), expanded per message and padded with spaces to --size')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Quality of service: 0, 1 or 2')
             [CompletionResult]::new('--qos', '--qos', [CompletionResultType]::ParameterName, 'Quality of service: 0, 1 or 2')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message''s intended send time, so broker stalls show in the percentiles')

@@ -242,6 +242,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --duration 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first'
             cand -s 'Message size in bytes, at least the 24-byte bench header'
             cand --size 'Message size in bytes, at least the 24-byte bench header'
+            cand --payload-template 'The body after the bench header: a payload template (as `pub --template`: {{int 0 100}}, {{now}}, {{uuid}}, ...), expanded per message and padded with spaces to --size'
             cand -q 'Quality of service: 0, 1 or 2'
             cand --qos 'Quality of service: 0, 1 or 2'
             cand --rate 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message''s intended send time, so broker stalls show in the percentiles'

@@ -183,6 +183,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connections -d 'Numb
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s n -l messages -d 'Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop after this many per subscriber' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s s -l size -d 'Message size in bytes, at least the 24-byte bench header' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l payload-template -d 'The body after the bench header: a payload template (as `pub --template`: {{int 0 100}}, {{now}}, {{uuid}}, ...), expanded per message and padded with spaces to --size' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'Quality of service: 0, 1 or 2' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l rate -d 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message\'s intended send time, so broker stalls show in the percentiles' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l sub-rate -d 'Subscribers read at most this many messages per second each (0: as fast as possible); simulates slow consumers, e.g. to see what a broker drops' -r

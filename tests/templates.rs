@@ -266,3 +266,66 @@ fn bad_templates_and_json_are_one_line_before_connecting() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
 }
+
+#[test]
+fn bench_sends_templated_bodies_after_its_header() {
+    let broker = Broker::start();
+    let id = "tpl-bench-watch";
+    let watcher = spawn_subscriber(
+        &broker,
+        mqtk_std().arg("sub").args(broker.args()).args([
+            "-i",
+            id,
+            "-t",
+            "mqtk-bench/#",
+            "-C",
+            "50",
+            "--json",
+        ]),
+        id,
+        "mqtk-bench/#",
+    );
+    let out = run(mqtk_std().arg("bench").args(broker.args()).args([
+        "--quiet",
+        "-n",
+        "50",
+        "-q",
+        "1",
+        "--size",
+        "128",
+        "--json",
+        "--payload-template",
+        r#"{"sensor":"{{topic}}","value":{{float 20 25 1}},"id":"{{uuid}}"}"#,
+    ]));
+    assert_ok(&out, "bench --payload-template");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("bench --json");
+    assert_eq!(report["receive"]["received"], 50, "{report}");
+    assert_eq!(report["receive"]["lost"], 0, "{report}");
+    let got = watcher.wait(WAIT);
+    assert_ok(&got, "watcher");
+    let mut ids = std::collections::HashSet::new();
+    for line in text(&got.stdout).lines() {
+        let m: mqtk::format::JsonMessage<'_> = serde_json::from_str(line).unwrap();
+        let payload = m.payload_bytes().unwrap();
+        assert_eq!(payload.len(), 128);
+        let body: serde_json::Value =
+            serde_json::from_slice(&payload[24..]).expect("the body after the header is JSON");
+        assert_eq!(body["sensor"], "mqtk-bench/0");
+        let v = body["value"].as_f64().unwrap();
+        assert!((20.0..=25.0).contains(&v), "{body}");
+        ids.insert(body["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(ids.len(), 50, "a new UUID per message");
+    // A bad template is refused before the run.
+    let out = run(mqtk_std().args([
+        "bench",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        "1",
+        "--payload-template",
+        "{{nope}}",
+    ]));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with("mqtk: error: bad --payload-template at character 1"));
+}

@@ -43,6 +43,20 @@ pub async fn run(
     let interval = (plan.rate > 0.0).then(|| 1.0 / plan.rate);
     let mut seq: u64 = 0;
     let mut chunk = BytesMut::new();
+    // `--payload-template`: parsed again here for this publisher's client id and topic (the plan
+    // checked it already).
+    let mut bodies = match plan
+        .payload_template
+        .as_ref()
+        .map(|text| super::body::parse(text, &out.client_id, &topic))
+    {
+        Some(Ok(template)) => Some(super::body::Bodies::new(template, plan.size)),
+        Some(Err(e)) => {
+            out.problem(Problem::from_error(&e));
+            return out;
+        }
+        None => None,
+    };
     let mut done_sending_at: Option<Instant> = None;
 
     'run: loop {
@@ -122,18 +136,22 @@ pub async fn run(
                     .epoch_ns(window.start + Duration::from_secs_f64(seq as f64 * iv)),
                 None => shared.clock.now_ns(),
             };
-            if chunk.len() < plan.size {
-                // Payloads are cut from one zeroed block: one allocation for many messages.
-                let per_block = (1024 * 1024 / plan.size).clamp(1, 64);
-                chunk = BytesMut::zeroed(plan.size * per_block);
-            }
-            Header {
+            let header = Header {
                 publisher: index,
                 seq,
                 sent_ns,
-            }
-            .write(&mut chunk[..HEADER_LEN]);
-            let payload = chunk.split_to(plan.size).freeze();
+            };
+            let payload = if let Some(bodies) = &mut bodies {
+                bodies.payload(header)
+            } else {
+                if chunk.len() < plan.size {
+                    // Payloads are cut from one zeroed block: one allocation for many messages.
+                    let per_block = (1024 * 1024 / plan.size).clamp(1, 64);
+                    chunk = BytesMut::zeroed(plan.size * per_block);
+                }
+                header.write(&mut chunk[..HEADER_LEN]);
+                chunk.split_to(plan.size).freeze()
+            };
             let publish = OutPublish {
                 topic: topic.clone(),
                 payload,

@@ -309,7 +309,7 @@ fn bench_sends_templated_bodies_after_its_header() {
         let payload = m.payload_bytes().unwrap();
         assert_eq!(payload.len(), 128);
         let body: serde_json::Value =
-            serde_json::from_slice(&payload[24..]).expect("the body after the header is JSON");
+            serde_json::from_slice(&payload[32..]).expect("the body after the header is JSON");
         assert_eq!(body["sensor"], "mqtk-bench/0");
         let v = body["value"].as_f64().unwrap();
         assert!((20.0..=25.0).contains(&v), "{body}");

@@ -66,9 +66,11 @@ mod tests {
         let t = parse(r#"{"v":{{int 5 5}},"t":"{{topic}}"}"#, "c", "bench/0").unwrap();
         let mut b = Bodies::new(t, 64);
         let h = Header {
+            run: 1,
             publisher: 3,
             seq: 9,
             sent_ns: 42,
+            total: 0,
         };
         let p = b.payload(h);
         assert_eq!(p.len(), 64);
@@ -76,8 +78,8 @@ mod tests {
         let body = std::str::from_utf8(&p[HEADER_LEN..]).unwrap();
         assert_eq!(body.trim_end(), r#"{"v":5,"t":"bench/0"}"#);
         serde_json::from_str::<serde_json::Value>(body).unwrap();
-        let mut small = Bodies::new(parse("0123456789", "c", "t").unwrap(), 24);
-        assert_eq!(small.payload(h).len(), 34);
+        let mut small = Bodies::new(parse("0123456789", "c", "t").unwrap(), HEADER_LEN);
+        assert_eq!(small.payload(h).len(), HEADER_LEN + 10);
     }
 
     #[test]

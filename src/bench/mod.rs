@@ -7,11 +7,13 @@
 
 pub mod assert;
 pub mod body;
+pub mod broker_usage;
 pub mod connections;
 pub mod coordinator;
 pub mod header;
 pub mod limits;
 pub mod outcome;
+pub mod pacer;
 pub mod plan;
 pub mod progress;
 pub mod publisher;

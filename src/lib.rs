@@ -12,4 +12,6 @@ pub mod format;
 pub mod message;
 pub mod output;
 pub mod signals;
+pub mod sys;
+pub mod threshold;
 pub mod trace;

@@ -1,0 +1,11 @@
+//! `mqtk sys`: a broker's `$SYS` tree read into one common schema, rendered as a snapshot, a
+//! live view, a health gate and Prometheus metrics. The pure parts live here; the command that
+//! connects is `cmd::sys`.
+
+pub mod dialect;
+pub mod schema;
+pub mod tree;
+
+pub use dialect::{Dialect, snapshot};
+pub use schema::Snapshot;
+pub use tree::Tree;

@@ -3,8 +3,14 @@
 //! connects is `cmd::sys`.
 
 pub mod dialect;
+pub mod document;
+pub mod listing;
+pub mod prometheus;
+pub mod rates;
+pub mod render;
 pub mod schema;
 pub mod tree;
+pub mod units;
 
 pub use dialect::{Dialect, snapshot};
 pub use schema::Snapshot;

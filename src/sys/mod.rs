@@ -2,6 +2,7 @@
 //! live view, a health gate and Prometheus metrics. The pure parts live here; the command that
 //! connects is `cmd::sys`.
 
+pub mod check;
 pub mod dialect;
 pub mod document;
 pub mod listing;

@@ -6,7 +6,6 @@ use std::io::Write;
 use crate::bench::plan::Plan;
 use crate::bench::{assert, report, run};
 use crate::cli::BenchArgs;
-use crate::conn::ConnectOptions;
 use crate::error::{self, Failure, Kind};
 use crate::signals::interrupted;
 
@@ -14,7 +13,7 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
     // Kept alive until the bench is over; dropping it stops the broker.
     let _broker = embedded_broker(&mut args)?;
     let plan = Plan::from_args(&args)?;
-    let opts = ConnectOptions::from_args(&args.connect)?;
+    let opts = crate::cli::connect::connect_options(&args.connect)?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)

@@ -12,8 +12,10 @@ pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod generate;
+pub mod probe;
 pub mod publish;
 pub mod subscribe;
+pub mod sys;
 
 /// Parses the process arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Sys(args) => sys::run(args),
         Command::Generate(args) => generate::run(&args),
         #[cfg(feature = "broker")]
         Command::Broker(args) => broker::run(args),

@@ -3,8 +3,11 @@
 //! connects is `cmd::sys`.
 
 pub mod check;
+pub mod collect;
+pub mod complete;
 pub mod dialect;
 pub mod document;
+pub mod http;
 pub mod listing;
 pub mod prometheus;
 pub mod rates;

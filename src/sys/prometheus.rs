@@ -12,7 +12,14 @@ pub const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// The metric name of a schema field.
 pub fn metric_name(f: &Field) -> String {
-    let mut name = format!("mqtk_sys_{}", f.name.replace('.', "_"));
+    // A gauge must not end in `_total`, the counter suffix: mosquitto's `clients/total` counts
+    // sessions, connected or not.
+    let base = if f.name == "clients.total" {
+        "clients.sessions"
+    } else {
+        f.name
+    };
+    let mut name = format!("mqtk_sys_{}", base.replace('.', "_"));
     match f.unit {
         Unit::Bytes if !name.contains("bytes") => name.push_str("_bytes"),
         Unit::Seconds => name.push_str("_seconds"),
@@ -144,10 +151,12 @@ mod tests {
         assert_eq!(name("publish.sent"), "mqtk_sys_publish_sent_total");
         assert_eq!(name("bytes.sent"), "mqtk_sys_bytes_sent_total");
         assert_eq!(name("heap.current"), "mqtk_sys_heap_current_bytes");
-        assert_eq!(name("clients.total"), "mqtk_sys_clients_total");
+        assert_eq!(name("clients.total"), "mqtk_sys_clients_sessions");
         assert_eq!(name("broker.uptime"), "mqtk_sys_broker_uptime_seconds");
         let text = exposition(Some(&snapshot(&load(MOSQUITTO))), true);
-        assert!(text.contains("# TYPE mqtk_sys_clients_total gauge\nmqtk_sys_clients_total 1\n"));
+        assert!(
+            text.contains("# TYPE mqtk_sys_clients_sessions gauge\nmqtk_sys_clients_sessions 1\n")
+        );
         assert!(!text.contains("mqtk_sys_publish_dropped"));
         assert!(text.contains("# TYPE mqtk_sys_publish_sent_total counter\n"));
         assert!(

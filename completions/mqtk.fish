@@ -30,6 +30,7 @@ complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sys" -d 'A broker\'s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s h -l host -d 'Broker host name or address' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
@@ -205,8 +206,100 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l allow-anonymous -d 
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s v -l verbose -d 'Log client connects, disconnects and subscriptions on stderr'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l quiet -d 'Print nothing on stderr but errors (the listening lines on stdout stay)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l wait -d 'Longest wait for the snapshot [default: 15s, or the broker\'s publish interval when its values are not retained: 20s VerneMQ, 65s EMQX]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s C -l count -d 'Stop --watch after COUNT updates' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l check -d 'Health check, e.g. \'clients.connected < 5000\', \'uptime > 60s\', \'rate(publish.dropped) == 0\' (repeatable; exit 7 when any fails)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l listen -d 'Serve the Prometheus exposition at http://ADDR/metrics until stopped (loopback unless you mean otherwise), keeping one MQTT connection and reconnecting' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l json -d 'Print one JSON document (with --watch: one JSON object per update)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l raw -d 'Print the tree as sorted `topic value` lines'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tree -d 'Print the tree indented by level'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l prometheus -d 'Print the snapshot once in the Prometheus text exposition format'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l watch -d 'Live view: values and rates, redrawn on a terminal, one line per update otherwise'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -f -a "probe" -d 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l fail-on -d 'Exit 7 when a finding reaches this severity: info, low, medium or high' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l max-payload -d 'Largest payload to try in the payload-size search (e.g. 1M, 256k)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l step-timeout -d 'Longest wait for each probe message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l json -d 'Print one JSON document'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker sys help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker sys help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker sys help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker sys help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker sys help" -f -a "sys" -d 'A broker\'s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker sys help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from sys" -f -a "probe" -d 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'

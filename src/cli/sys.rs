@@ -40,7 +40,7 @@ pub enum SysFormat {
 
 /// `mqtk sys`.
 #[derive(Args, Debug)]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
 pub struct SysArgs {
     #[command(subcommand)]
     pub action: Option<SysAction>,

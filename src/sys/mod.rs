@@ -9,6 +9,7 @@ pub mod dialect;
 pub mod document;
 pub mod http;
 pub mod listing;
+pub mod probe;
 pub mod prometheus;
 pub mod rates;
 pub mod render;

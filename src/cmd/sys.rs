@@ -87,24 +87,25 @@ async fn collect(
     let mut rates = Rates::new();
     let mut last: Option<Instant> = None;
     let mut complete = false;
+    // When to look at the tree next: a quiet spell after the latest message.
+    let mut recheck: Option<Instant> = None;
     loop {
-        let next_check = match (complete, last) {
-            (_, Some(l)) => l + complete::QUIET,
-            _ => deadline,
-        };
+        let next_check = recheck.map_or(deadline, |r| r.min(deadline));
         tokio::select! {
             ev = feed.next() => match ev? {
                 Event::Message { topic, payload, retained } => {
                     let now = Instant::now();
                     tree.insert(&topic, &payload, retained, now.into_std());
                     last = Some(now);
+                    recheck = Some(now + complete::QUIET);
                 }
                 Event::Lost(why) => output::warn(quiet, &why),
                 Event::Reconnected => tree.clear(),
                 Event::Subscribed => {}
             },
-            _ = sleep_until(next_check.min(deadline)) => {
+            _ = sleep_until(next_check) => {
                 let now = Instant::now();
+                recheck = None;
                 let snap = snapshot(&tree);
                 if wait.is_none() && !tree.is_empty() {
                     // Values that are not retained come once per interval of the dialect.
@@ -116,13 +117,12 @@ async fn collect(
                         Readiness::Complete => {
                             complete = true;
                             rates.update(&snap, now.into_std());
-                            last = None;
                         }
-                        Readiness::At(_) | Readiness::Waiting => {}
+                        Readiness::At(t) => recheck = Some(Instant::from_std(t)),
+                        Readiness::Waiting => {}
                     }
-                } else if last.is_some_and(|l| now >= l + complete::QUIET) {
+                } else {
                     rates.update(&snap, now.into_std());
-                    last = None;
                 }
                 let rates_known = need_rates.iter().all(|f| rates.get(f).is_some());
                 if complete && rates_known {

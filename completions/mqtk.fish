@@ -47,7 +47,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-payload -d 'Payload of the last will message' -r
@@ -93,7 +93,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-payload -d 'Payload of the last will message' -r
@@ -149,7 +149,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s x -l session-expiry 
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l reconnect-attempts -d 'Reconnect attempts after a lost connection (0: fail at once)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l will-payload -d 'Payload of the last will message' -r

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use crate::bench::plan::Plan;
-use crate::bench::{assert, report, run};
+use crate::bench::{assert, coordinator, report};
 use crate::cli::BenchArgs;
 use crate::error::{self, Failure, Kind};
 use crate::signals::interrupted;
@@ -21,7 +21,11 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         .build()?;
     let asserts = plan.asserts.clone();
     let (json, csv) = (plan.json, plan.csv);
-    let run::Outcome { mut result, signal } = rt.block_on(run::execute(plan, opts))?;
+    let coordinator::Outcome {
+        mut result,
+        signal,
+        delivery_failed,
+    } = rt.block_on(coordinator::execute(plan, opts))?;
     // Client tasks still closing must not hold the process.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
 
@@ -46,14 +50,8 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
             .iter()
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
-        let delivery = result.errors.keys().any(|k| {
-            k.starts_with("lost at QoS")
-                || k.starts_with("not acknowledged")
-                || k.starts_with("publish refused")
-                || k.starts_with("duplicates at QoS")
-        });
         let msg = format!("bench ended with errors ({})", list.join(", "));
-        return Err(if delivery {
+        return Err(if delivery_failed {
             error::delivery(msg)
         } else {
             anyhow::anyhow!(msg)

@@ -12,6 +12,7 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::cli::sys::{SysAction, SysArgs, SysFormat};
 use crate::conn::ConnectOptions;
+use crate::conn::reconnect::FOREVER;
 use crate::error::{Failure, Kind};
 use crate::output;
 use crate::signals::Signals;
@@ -29,7 +30,11 @@ pub fn run(args: SysArgs) -> anyhow::Result<()> {
     if let Some(SysAction::Probe(probe)) = args.action {
         return super::probe::run(probe);
     }
-    let opts = crate::cli::connect::connect_options(&args.connect)?;
+    let mut opts = crate::cli::connect::connect_options(&args.connect)?;
+    if (args.watch || args.listen.is_some()) && args.connect.reconnect_attempts.is_none() {
+        // Long-running, like `sub`: a broker that restarts or goes away is waited for.
+        opts.reconnect.attempts = FOREVER;
+    }
     let checks: Vec<Check> = args
         .checks
         .iter()
@@ -99,7 +104,7 @@ async fn collect(
                     last = Some(now);
                     recheck = Some(now + complete::QUIET);
                 }
-                Event::Lost(why) => output::warn(quiet, &why),
+                Event::Lost(_) => {}
                 Event::Reconnected => tree.clear(),
                 Event::Subscribed => {}
             },
@@ -306,7 +311,6 @@ fn watch_json(snap: &Snapshot, rates: &Rates, restarted: bool, stale: &[&str]) -
 }
 
 async fn watch(opts: ConnectOptions, args: &SysArgs) -> anyhow::Result<()> {
-    let quiet = opts.quiet;
     let terminal = output::stdout_is_terminal();
     let mut signals = Signals::new()?;
     let mut feed = match signals
@@ -339,7 +343,7 @@ async fn watch(opts: ConnectOptions, args: &SysArgs) -> anyhow::Result<()> {
                     tree.insert(&topic, &payload, retained, now.into_std());
                     burst = Some(burst.map_or((now, now), |(f, _)| (f, now)));
                 }
-                Event::Lost(why) => output::warn(quiet, &why),
+                Event::Lost(_) => {}
                 Event::Reconnected => {
                     // A restarted broker sends its tree afresh; the old one would hide that.
                     tree.clear();
@@ -466,10 +470,7 @@ async fn listen(opts: ConnectOptions, addr: std::net::SocketAddr) -> anyhow::Res
                             tree.insert(&topic, &payload, retained, now.into_std());
                             burst = Some(burst.map_or((now, now), |(f, _)| (f, now)));
                         }
-                        Ok(Event::Lost(why)) => {
-                            set(None, false);
-                            output::warn(quiet, &why);
-                        }
+                        Ok(Event::Lost(_)) => set(None, false),
                         Ok(Event::Reconnected) => tree.clear(),
                         Ok(Event::Subscribed) => {}
                         Err(e) if crate::error::kind_of(&e) == Some(Kind::Unreachable) => {

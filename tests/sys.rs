@@ -738,3 +738,156 @@ fn mqtk_broker_snapshot_checks_and_watch() {
     let s = parse_exposition(&String::from_utf8(text).unwrap());
     assert!(value(&s, "mqtk_sys_clients_connects_total").is_some());
 }
+
+// ---------------------------------------------------------------------------------------------
+// sys probe
+// ---------------------------------------------------------------------------------------------
+
+fn probe_json(args: &[String]) -> serde_json::Value {
+    let out = mqtk()
+        .args([
+            "sys",
+            "probe",
+            "--json",
+            "--step-timeout",
+            "1s",
+            "--max-payload",
+            "64k",
+        ])
+        .args(args)
+        .timeout(Duration::from_secs(90))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "probe failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn finding_ids(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn probe_an_anonymous_broker_and_find_its_payload_limit() {
+    let broker = Broker::builder()
+        .config_line("message_size_limit 10000")
+        .start();
+    let report = probe_json(&broker.args());
+    assert_eq!(report["versions"][0]["accepted"], true);
+    assert_eq!(report["versions"][1]["accepted"], true);
+    assert_eq!(report["limits"]["maximum_qos"], 2);
+    for rt in report["round_trips"].as_array().unwrap() {
+        assert_eq!(rt["received"], rt["sent"], "{rt}");
+    }
+    assert_eq!(report["retained"], "ok");
+    assert_eq!(report["wildcard_plus"], "ok");
+    assert_eq!(report["wildcard_hash"], "ok");
+    assert_eq!(report["shared_subscription"], "ok");
+    assert_eq!(report["largest_payload"]["accepted"], 10000, "{report}");
+    let ids = finding_ids(&report);
+    assert!(ids.contains(&"anonymous-connect".to_string()), "{ids:?}");
+    assert!(ids.contains(&"unencrypted".to_string()), "{ids:?}");
+    assert!(ids.contains(&"hash-subscribable".to_string()), "{ids:?}");
+    // The probe leaves no retained message behind.
+    let out = common::mosquitto_sub(&broker)
+        .args(["-t", "mqtk-probe-+/#", "-W", "1", "--retained-only"])
+        .output()
+        .unwrap();
+    assert!(
+        out.stdout.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // --fail-on: a high finding fails the gate.
+    let failed = mqtk()
+        .args([
+            "sys",
+            "probe",
+            "--step-timeout",
+            "300ms",
+            "--max-payload",
+            "1k",
+            "--fail-on",
+            "high",
+        ])
+        .args(broker.args())
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .code(7)
+        .get_output()
+        .clone();
+    let table = String::from_utf8(failed.stdout).unwrap();
+    assert!(
+        table.contains("Finding                 high: anonymous clients may connect"),
+        "{table}"
+    );
+    assert!(
+        String::from_utf8(failed.stderr)
+            .unwrap()
+            .starts_with("mqtk: error: ")
+    );
+}
+
+#[test]
+fn probe_a_broker_with_passwords_and_tls() {
+    let broker = Broker::builder()
+        .auth(&[("probe", "secret")])
+        .anonymous(false)
+        .tls(true)
+        .start();
+    let args: Vec<String> = [
+        "-h",
+        HOST,
+        "-p",
+        &broker.tls_port().to_string(),
+        "--cafile",
+        broker.ca_file().to_str().unwrap(),
+        "-u",
+        "probe",
+        "-P",
+        "secret",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let report = probe_json(&args);
+    assert_eq!(report["exposure"]["anonymous_connect"], false, "{report}");
+    assert_eq!(report["exposure"]["encrypted"], true);
+    let ids = finding_ids(&report);
+    assert!(!ids.contains(&"anonymous-connect".to_string()), "{ids:?}");
+    assert!(!ids.contains(&"unencrypted".to_string()), "{ids:?}");
+    mqtk()
+        .args([
+            "sys",
+            "probe",
+            "--step-timeout",
+            "300ms",
+            "--max-payload",
+            "1k",
+            "--fail-on",
+            "medium",
+        ])
+        .args(&args)
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+}
+
+#[test]
+fn probe_mqtk_broker() {
+    let (_b, port) = mqtk_broker();
+    let report = probe_json(&port_args(port));
+    assert_eq!(report["retained"], "ok");
+    assert_eq!(report["largest_payload"]["accepted"], 64000);
+    assert_eq!(report["largest_payload"]["at_cap"], true);
+    let ids = finding_ids(&report);
+    assert!(ids.contains(&"anonymous-connect".to_string()), "{ids:?}");
+}

@@ -2,4 +2,5 @@
 //! connects is `cmd::probe`.
 
 pub mod findings;
+pub mod report;
 pub mod search;

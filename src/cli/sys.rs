@@ -118,7 +118,7 @@ pub enum SysAction {
     /// What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared
     /// subscriptions, largest payload) and how exposed it is
     #[command(disable_help_flag = true)]
-    Probe(ProbeArgs),
+    Probe(Box<ProbeArgs>),
 }
 
 /// Severity of a `probe` finding.

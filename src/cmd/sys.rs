@@ -28,7 +28,7 @@ const DEFAULT_WAIT: Duration = Duration::from_secs(15);
 
 pub fn run(args: SysArgs) -> anyhow::Result<()> {
     if let Some(SysAction::Probe(probe)) = args.action {
-        return super::probe::run(probe);
+        return super::probe::run(*probe);
     }
     let mut opts = crate::cli::connect::connect_options(&args.connect)?;
     if (args.watch || args.listen.is_some()) && args.connect.reconnect_attempts.is_none() {
@@ -138,7 +138,7 @@ async fn collect(
                         return Err(no_data(deadline - start));
                     }
                     let mut missing = complete::missing(&snap);
-                    missing.extend(need_rates.iter().filter(|f| rates.get(f).is_none()).map(|f| *f));
+                    missing.extend(need_rates.iter().filter(|f| rates.get(f).is_none()).copied());
                     if !missing.is_empty() {
                         output::warn(quiet, &format!(
                             "the broker had not sent {} after {:?}; showing what arrived",

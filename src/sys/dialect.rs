@@ -86,10 +86,10 @@ impl Dialect {
 
 /// Recognises the dialect from the topics (and a few payloads) in the tree.
 pub fn detect(tree: &Tree) -> Dialect {
-    if let Some(v) = tree.text("$SYS/broker/version") {
-        if v.starts_with("mosquitto") {
-            return Dialect::Mosquitto;
-        }
+    if let Some(v) = tree.text("$SYS/broker/version")
+        && v.starts_with("mosquitto")
+    {
+        return Dialect::Mosquitto;
     }
     if tree.get("$SYS/broker/implementation").is_some() {
         return Dialect::Mqtk;

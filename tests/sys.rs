@@ -784,6 +784,9 @@ fn probe_an_anonymous_broker_and_find_its_payload_limit() {
     assert_eq!(report["versions"][0]["accepted"], true);
     assert_eq!(report["versions"][1]["accepted"], true);
     assert_eq!(report["limits"]["maximum_qos"], 2);
+    assert_eq!(report["limits"]["wildcard_available"], true);
+    // mosquitto's default max_topic_alias.
+    assert_eq!(report["limits"]["topic_alias_maximum"], 10);
     for rt in report["round_trips"].as_array().unwrap() {
         assert_eq!(rt["received"], rt["sent"], "{rt}");
     }

@@ -190,6 +190,11 @@ async fn versions(opts: &ConnectOptions) -> (Vec<VersionResult>, Option<Limits>)
                         maximum_packet_size: i.max_packet_size,
                         server_keepalive: i.server_keepalive,
                         assigned_client_id: i.assigned_client_id.clone(),
+                        wildcard_available: i.wildcard_available,
+                        shared_available: i.shared_available,
+                        subscription_ids_available: i.subscription_ids_available,
+                        topic_alias_maximum: i.topic_alias_max,
+                        session_expiry: i.session_expiry,
                     });
                 }
                 c.disconnect().await;

@@ -23,6 +23,11 @@ pub struct Limits {
     pub maximum_packet_size: usize,
     pub server_keepalive: Option<u16>,
     pub assigned_client_id: Option<String>,
+    pub wildcard_available: bool,
+    pub shared_available: bool,
+    pub subscription_ids_available: bool,
+    pub topic_alias_maximum: u16,
+    pub session_expiry: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -86,6 +91,10 @@ pub struct ProbeReport {
     pub findings: Vec<Finding>,
 }
 
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
+}
+
 fn largest(l: &Option<Largest>, unit: &str) -> String {
     match l {
         None => "not tried".into(),
@@ -127,11 +136,25 @@ pub fn table(r: &ProbeReport) -> String {
             &format!(
                 "maximum QoS {}, retain {}, receive maximum {}, maximum packet {} bytes{}",
                 l.maximum_qos,
-                if l.retain_available { "yes" } else { "no" },
+                yes(l.retain_available),
                 l.receive_maximum,
                 l.maximum_packet_size,
                 l.server_keepalive
                     .map(|k| format!(", server keepalive {k} s"))
+                    .unwrap_or_default()
+            ),
+        );
+        row(
+            &mut out,
+            "",
+            &format!(
+                "wildcards {}, shared subscriptions {}, subscription ids {}, topic aliases {}{}",
+                yes(l.wildcard_available),
+                yes(l.shared_available),
+                yes(l.subscription_ids_available),
+                l.topic_alias_maximum,
+                l.session_expiry
+                    .map(|s| format!(", session expiry {s} s"))
                     .unwrap_or_default()
             ),
         );

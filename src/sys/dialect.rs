@@ -47,6 +47,18 @@ impl Dialect {
         self == Dialect::Mosquitto
     }
 
+    /// Whether the dialect has this field at all (mosquitto counts no connects and sends no
+    /// client events): a rate of 0 is only inferred for fields it has.
+    pub fn provides(self, field: &str) -> bool {
+        match self {
+            Dialect::Mosquitto => !matches!(
+                field,
+                "clients.connects" | "events.connected" | "events.disconnected"
+            ),
+            _ => true,
+        }
+    }
+
     /// The default publish interval, for how long a snapshot may wait for values that are not
     /// retained.
     pub fn default_interval(self) -> Duration {

@@ -110,7 +110,8 @@ impl Rates {
         for f in FIELDS.iter().filter(|f| f.kind == Kind::Counter) {
             let Some(sample) = snap.values.get(f.name).copied() else {
                 // mosquitto drops a value unchanged for a minute from its tree: no change.
-                if only_changes && tick && self.interval.is_some() {
+                if only_changes && tick && self.interval.is_some() && snap.dialect.provides(f.name)
+                {
                     self.push(f.name, 0.0);
                 }
                 continue;
@@ -267,6 +268,11 @@ mod tests {
         );
         assert_eq!(r.get("publish.dropped"), Some(0.0));
         assert_eq!(r.get("publish.sent"), Some(0.0));
+        assert_eq!(
+            r.get("clients.connects"),
+            None,
+            "mosquitto has no such counter"
+        );
         // Nothing for 3 s at a 1 s interval: everything is stale.
         let u = r.update(
             &snap(

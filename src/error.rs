@@ -31,7 +31,7 @@ pub enum Kind {
     /// A QoS 1/2 message was not acknowledged, or acknowledged with a failure, or a subscription
     /// was refused.
     Delivery,
-    /// A `bench --assert` threshold failed.
+    /// A `bench --assert` or `sys --check` threshold failed, or a `sys probe --fail-on` finding.
     Assertion,
     /// `-W` expired.
     Timeout,

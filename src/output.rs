@@ -24,6 +24,16 @@ pub fn warn(quiet: bool, text: &str) {
     }
 }
 
+/// Prints `mqtk: error: TEXT` on stderr: the one line a failing command ends with.
+pub fn error(text: &str) {
+    eprintln!("mqtk: error: {text}");
+}
+
+/// Prints `mqtk: TEXT` on stderr: progress and log lines (`bench: ...`, `broker: ...`).
+pub fn info(text: &str) {
+    eprintln!("mqtk: {text}");
+}
+
 /// Prints `mqtk: debug: TEXT` on stderr (`-d`).
 pub fn debug(text: std::fmt::Arguments<'_>) {
     eprintln!("mqtk: debug: {text}");

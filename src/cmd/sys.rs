@@ -94,12 +94,16 @@ async fn collect(
     let mut complete = false;
     // When to look at the tree next: a quiet spell after the latest message.
     let mut recheck: Option<Instant> = None;
+    let mut live_ticks = 0;
     loop {
         let next_check = recheck.map_or(deadline, |r| r.min(deadline));
         tokio::select! {
             ev = feed.next() => match ev? {
                 Event::Message { topic, payload, retained } => {
                     let now = Instant::now();
+                    if !retained && topic.ends_with("/uptime") {
+                        live_ticks += 1;
+                    }
                     tree.insert(&topic, &payload, retained, now.into_std());
                     last = Some(now);
                     recheck = Some(now + complete::QUIET);
@@ -118,7 +122,7 @@ async fn collect(
                     deadline = deadline.max(longest.min(start + Duration::from_secs(125)));
                 }
                 if !complete {
-                    match complete::readiness(&snap, last.map(Instant::into_std), now.into_std()) {
+                    match complete::readiness(&snap, last.map(Instant::into_std), now.into_std(), live_ticks) {
                         Readiness::Complete => {
                             complete = true;
                             rates.update(&snap, now.into_std());

@@ -25,12 +25,24 @@ pub enum Readiness {
     Waiting,
 }
 
-/// `last`: when the newest message arrived (`None`: nothing yet).
-pub fn readiness(snap: &Snapshot, last: Option<Instant>, now: Instant) -> Readiness {
+/// `last`: when the newest message arrived (`None`: nothing yet); `live_ticks`: uptime messages
+/// received live (not retained) since subscribing. mosquitto re-sends a value only when it
+/// changed and drops it from its retained tree a minute later, so once one interval has passed
+/// live, what is still missing is not coming: the snapshot is as complete as it gets.
+pub fn readiness(
+    snap: &Snapshot,
+    last: Option<Instant>,
+    now: Instant,
+    live_ticks: u32,
+) -> Readiness {
     let Some(last) = last else {
         return Readiness::Waiting;
     };
+    let settled = snap.dialect.resends_only_changes()
+        && live_ticks > 0
+        && snap.values.contains_key("broker.uptime");
     let quiet = match snap.dialect.required() {
+        _ if settled => QUIET,
         Some(fields) if fields.iter().all(|f| snap.values.contains_key(f)) => QUIET,
         Some(_) => return Readiness::Waiting,
         None => UNKNOWN_QUIET,
@@ -62,17 +74,26 @@ mod tests {
     fn complete_when_key_values_are_in_and_quiet() {
         let snap = snapshot(&load(MOSQUITTO));
         let t = Instant::now();
-        assert_eq!(readiness(&snap, None, t), Readiness::Waiting);
-        assert_eq!(readiness(&snap, Some(t), t), Readiness::At(t + QUIET));
-        assert_eq!(readiness(&snap, Some(t), t + QUIET), Readiness::Complete);
+        assert_eq!(readiness(&snap, None, t, 0), Readiness::Waiting);
+        assert_eq!(readiness(&snap, Some(t), t, 0), Readiness::At(t + QUIET));
+        assert_eq!(readiness(&snap, Some(t), t + QUIET, 0), Readiness::Complete);
         let mut partial = Snapshot::empty(Dialect::Mqtk);
         partial.set("broker.uptime", 3.0, t);
-        assert_eq!(readiness(&partial, Some(t), t + QUIET), Readiness::Waiting);
+        assert_eq!(
+            readiness(&partial, Some(t), t + QUIET, 0),
+            Readiness::Waiting
+        );
         assert!(missing(&partial).contains(&"clients.connected"));
         let unknown = Snapshot::empty(Dialect::Unknown);
         assert_eq!(
-            readiness(&unknown, Some(t), t + QUIET),
+            readiness(&unknown, Some(t), t + QUIET, 0),
             Readiness::At(t + UNKNOWN_QUIET)
         );
+        // An idle mosquitto: values expired from its tree and unchanged since. One live
+        // interval later the snapshot is as complete as it gets.
+        let mut idle = Snapshot::empty(Dialect::Mosquitto);
+        idle.set("broker.uptime", 300.0, t);
+        assert_eq!(readiness(&idle, Some(t), t + QUIET, 0), Readiness::Waiting);
+        assert_eq!(readiness(&idle, Some(t), t + QUIET, 1), Readiness::Complete);
     }
 }

@@ -35,6 +35,7 @@ complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a br
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "rr" -d 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sys" -d 'A broker\'s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s t -l topic -d 'Topic to publish to' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s m -l message -d 'Message payload' -r
@@ -343,13 +344,127 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subco
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles of the config file'
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "rr" -d 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s P -l pw -d 'Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a user name: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1 and 3.1' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l proxy -d 'Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by default; the proxy resolves the broker\'s name)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3 (TLS 1.1 and older are refused: rustls does not speak them)' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l ciphers -d 'TLS 1.2 cipher suites to offer, colon-separated, in OpenSSL (ECDHE-RSA-AES128-GCM-SHA256) or IANA (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) spelling; TLS 1.3 suites are kept' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l psk -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l psk-identity -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-engine -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-engine-kpass-sha1 -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l keyform -d 'Not supported by this build (keys are PEM files): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l wait -d 'Longest wait for the snapshot [default: 15s, or the broker\'s publish interval when its values are not retained: 20s VerneMQ, 65s EMQX]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s C -l count -d 'Stop --watch after COUNT updates' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l check -d 'Health check, e.g. \'clients.connected < 5000\', \'uptime > 60s\', \'rate(publish.dropped) == 0\' (repeatable; exit 7 when any fails)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l listen -d 'Serve the Prometheus exposition at http://ADDR/metrics until stopped (loopback unless you mean otherwise), keeping one MQTT connection and reconnecting' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l insecure -d 'Do not check that the broker\'s certificate names the host (as mosquitto\'s --insecure); the certificate must still be signed by a trusted CA'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l danger-accept-invalid-certs -d 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l json -d 'Print one JSON document (with --watch: one JSON object per update)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l raw -d 'Print the tree as sorted `topic value` lines'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tree -d 'Print the tree indented by level'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l prometheus -d 'Print the snapshot once in the Prometheus text exposition format'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l watch -d 'Live view: values and rates, redrawn on a terminal, one line per update otherwise'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -f -a "probe" -d 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s P -l pw -d 'Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a user name: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1 and 3.1' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l proxy -d 'Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by default; the proxy resolves the broker\'s name)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3 (TLS 1.1 and older are refused: rustls does not speak them)' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l ciphers -d 'TLS 1.2 cipher suites to offer, colon-separated, in OpenSSL (ECDHE-RSA-AES128-GCM-SHA256) or IANA (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) spelling; TLS 1.3 suites are kept' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l psk -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l psk-identity -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-engine -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-engine-kpass-sha1 -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l keyform -d 'Not supported by this build (keys are PEM files): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l fail-on -d 'Exit 7 when a finding reaches this severity: info, low, medium or high' -r -f -a "info\t''
+low\t''
+medium\t''
+high\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l max-payload -d 'Largest payload to try in the payload-size search (e.g. 1M, 256k)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l step-timeout -d 'Longest wait for each probe message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l insecure -d 'Do not check that the broker\'s certificate names the host (as mosquitto\'s --insecure); the certificate must still be signed by a trusted CA'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l danger-accept-invalid-certs -d 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l json -d 'Print one JSON document'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "rr" -d 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "sys" -d 'A broker\'s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench rr broker profile sys help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "list" -d 'List the profiles of the config file'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from profile" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand help; and __fish_seen_subcommand_from sys" -f -a "probe" -d 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'

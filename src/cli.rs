@@ -14,6 +14,7 @@ pub mod bench;
 pub mod broker;
 pub mod connect;
 pub mod rr;
+pub mod sys;
 pub mod values;
 
 pub use bench::BenchArgs;
@@ -71,7 +72,8 @@ Exit codes:
        3 server unavailable, 4 bad user name or password, 5 not authorised)
   128-162  connection refused, MQTT 5 CONNACK reason code (e.g. 135 not authorised)
   6    delivery failed: a QoS 1/2 message not acknowledged or refused, or a subscription refused
-  7    a bench --assert threshold failed
+  7    a bench --assert or sys --check threshold failed, or a sys probe --fail-on finding
+  8    sys: nothing arrived under $SYS within --wait
   27   -W timeout expired
   130  interrupted by SIGINT (143: SIGTERM) with work left undone; sub and broker exit 0";
 
@@ -103,6 +105,9 @@ pub enum Command {
     /// List and show connection profiles (passwords redacted)
     #[command(disable_help_flag = true, long_about = PROFILE_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Profile(ProfileArgs),
+    /// A broker's $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter
+    #[command(disable_help_flag = true, long_about = sys::SYS_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Sys(sys::SysArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
     Generate(GenerateArgs),

@@ -10,10 +10,12 @@ pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod generate;
+pub mod probe;
 pub mod profile;
 pub mod publish;
 pub mod rr;
 pub mod subscribe;
+pub mod sys;
 
 /// Parses the process arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
@@ -113,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sub(args) => subscribe::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Rr(args) => rr::run(args),
+        Command::Sys(args) => sys::run(args),
         Command::Generate(args) => generate::run(&args),
         Command::Profile(args) => {
             profile::run(&args, cli.profile.as_deref(), cli.config.as_deref())

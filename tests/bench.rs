@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use common::Broker;
-use mqtk::bench::report::BenchResult;
+use mqtk::bench::result::{BenchResult, Mode};
 
 /// A broker that queues enough for zero-loss runs at QoS 1/2.
 fn roomy_broker() -> Broker {
@@ -220,7 +220,7 @@ fn json_document_matches_its_schema() {
     assert_eq!(code(&out), 0, "{out:?}");
     // Strict: unknown or missing fields fail to parse.
     let r = json_of(&out);
-    assert_eq!(r.mode, "pubsub");
+    assert_eq!(r.mode, Mode::Pubsub);
     assert_eq!(r.settings.qos, 1);
     assert_eq!(r.clients.len(), 2);
     assert_eq!(r.assertions.len(), 1);

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use super::report::{AssertionOutcome, BenchResult, Percentiles};
+use super::result::{AssertionOutcome, BenchResult, Mode, Percentiles};
 use crate::error;
 
 /// Which latency distribution a latency metric reads.
@@ -230,7 +230,7 @@ pub fn parse(text: &str) -> anyhow::Result<Assertion> {
 
 /// Checks that the mode measures the metric at all, so `bench conn --assert 'lost == 0'` is a
 /// usage error before connecting rather than a failure after the run.
-pub fn check_mode(a: &Assertion, mode: &str) -> anyhow::Result<()> {
+pub fn check_mode(a: &Assertion, mode: Mode) -> anyhow::Result<()> {
     let ok = match a.metric {
         Metric::Latency(Dist::Main, _) | Metric::Errors | Metric::Rate => true,
         Metric::Latency(Dist::Connect, _) | Metric::Connected | Metric::ConnectFailed => true,
@@ -240,9 +240,9 @@ pub fn check_mode(a: &Assertion, mode: &str) -> anyhow::Result<()> {
         | Metric::LostPct
         | Metric::Duplicates
         | Metric::OutOfOrder
-        | Metric::RecvRate => mode == "pubsub" || mode == "sub",
+        | Metric::RecvRate => mode.subscribes(),
         Metric::Latency(Dist::Ack, _) | Metric::Sent | Metric::Acked | Metric::PubRate => {
-            mode == "pubsub" || mode == "pub"
+            mode.publishes()
         }
     };
     if ok {
@@ -273,10 +273,10 @@ pub fn value(metric: Metric, r: &BenchResult) -> Option<f64> {
     let receive = r.receive.as_ref();
     match metric {
         Metric::Latency(dist, s) => {
-            let dist = match (dist, r.mode.as_str()) {
-                (Dist::Main, "pub") => Dist::Ack,
-                (Dist::Main, "conn") => Dist::Connect,
-                (Dist::Main, _) => Dist::EndToEnd,
+            let dist = match (dist, r.mode) {
+                (Dist::Main, Mode::Pub) => Dist::Ack,
+                (Dist::Main, Mode::Conn) => Dist::Connect,
+                (Dist::Main, Mode::Pubsub | Mode::Sub) => Dist::EndToEnd,
                 (d, _) => d,
             };
             let p = match dist {
@@ -305,10 +305,10 @@ pub fn value(metric: Metric, r: &BenchResult) -> Option<f64> {
         Metric::ConnectFailed => Some(r.connect.failed as f64),
         Metric::PubRate => publish.map(|p| p.rate),
         Metric::RecvRate => receive.map(|p| p.rate),
-        Metric::Rate => match r.mode.as_str() {
-            "pub" => publish.map(|p| p.rate),
-            "conn" => Some(r.connect.rate),
-            _ => receive.map(|p| p.rate),
+        Metric::Rate => match r.mode {
+            Mode::Pub => publish.map(|p| p.rate),
+            Mode::Conn => Some(r.connect.rate),
+            Mode::Pubsub | Mode::Sub => receive.map(|p| p.rate),
         },
     }
 }
@@ -331,7 +331,7 @@ pub fn evaluate(asserts: &[Assertion], r: &BenchResult) -> Vec<AssertionOutcome>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::report::tests::sample;
+    use crate::bench::result::fixture::sample;
 
     fn check(expr: &str) -> bool {
         let a = parse(expr).unwrap();
@@ -392,10 +392,10 @@ mod tests {
 
     #[test]
     fn metrics_must_fit_the_mode() {
-        assert!(check_mode(&parse("lost == 0").unwrap(), "conn").is_err());
-        assert!(check_mode(&parse("p99 < 5ms").unwrap(), "conn").is_ok());
-        assert!(check_mode(&parse("ack_p99 < 5ms").unwrap(), "sub").is_err());
-        assert!(check_mode(&parse("received > 0").unwrap(), "pub").is_err());
-        assert!(check_mode(&parse("received > 0").unwrap(), "pubsub").is_ok());
+        assert!(check_mode(&parse("lost == 0").unwrap(), Mode::Conn).is_err());
+        assert!(check_mode(&parse("p99 < 5ms").unwrap(), Mode::Conn).is_ok());
+        assert!(check_mode(&parse("ack_p99 < 5ms").unwrap(), Mode::Sub).is_err());
+        assert!(check_mode(&parse("received > 0").unwrap(), Mode::Pub).is_err());
+        assert!(check_mode(&parse("received > 0").unwrap(), Mode::Pubsub).is_ok());
     }
 }

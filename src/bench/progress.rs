@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use super::result::Mode;
+
 /// Seconds between plain progress lines when stderr is not a terminal.
 const PLAIN_EVERY: f64 = 5.0;
 
@@ -31,8 +33,8 @@ pub struct Snapshot {
 }
 
 /// The text of one progress update (pure, for the bar and the plain lines).
-pub fn line(mode: &str, s: &Snapshot) -> String {
-    if mode == "conn" {
+pub fn line(mode: Mode, s: &Snapshot) -> String {
+    if mode == Mode::Conn {
         format!(
             "{:>6.1}s  connected {}  failed {}  {:.0} conns/s",
             s.elapsed.as_secs_f64(),
@@ -84,7 +86,7 @@ impl Progress {
         }
     }
 
-    pub fn update(&mut self, mode: &str, s: &Snapshot) {
+    pub fn update(&mut self, mode: Mode, s: &Snapshot) {
         if let Some(bar) = &self.bar {
             bar.set_message(line(mode, s));
             bar.tick();
@@ -117,14 +119,14 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            line("pubsub", &s),
+            line(Mode::Pubsub, &s),
             "   2.5s  sent 10  acked 9  received 8  1234 msgs/s"
         );
-        assert!(line("conn", &s).contains("connected 0"));
+        assert!(line(Mode::Conn, &s).contains("connected 0"));
         let qos0 = Snapshot {
             show_acked: false,
             ..s
         };
-        assert!(!line("pub", &qos0).contains("acked"));
+        assert!(!line(Mode::Pub, &qos0).contains("acked"));
     }
 }

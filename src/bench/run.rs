@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::plan::{Plan, Role};
 use super::progress::{Progress, Snapshot};
-use super::report::{
+use super::result::{
     BenchResult, ClientRow, ConnectFigures, PublishFigures, ReceiveFigures, Settings,
 };
 use super::runner::{
@@ -38,7 +38,7 @@ pub struct Outcome {
 pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
     let now = Local::now().to_rfc3339_opts(SecondsFormat::Millis, false);
     BenchResult {
-        mode: plan.mode.name().to_string(),
+        mode: plan.mode.into(),
         settings: Settings {
             broker: opts.describe_target(),
             protocol: match opts.protocol {
@@ -99,7 +99,7 @@ pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome
     runner::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
     let mut result = skeleton(&plan, &base);
     if !plan.quiet {
-        eprint!("{}", super::report::banner(&result));
+        eprint!("{}", super::export::text::banner(&result));
     }
     let shared = Arc::new(Shared::new(plan));
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -137,7 +137,7 @@ fn spawn_sampler(
 ) -> tokio::task::JoinHandle<Series> {
     let shared = Arc::clone(shared);
     tokio::spawn(async move {
-        let mode = shared.plan.mode.name();
+        let mode = shared.plan.mode.into();
         let mut progress = Progress::new(shared.plan.quiet);
         let mut series = Series::default();
         let mut tick =

@@ -231,6 +231,7 @@ impl Latency {
             p999_us: h.value_at_quantile(0.999),
             max_us: h.max(),
             mean_us: h.mean(),
+            histogram: super::hdr::encode(h),
         })
     }
 }
@@ -247,6 +248,10 @@ pub struct Percentiles {
     pub p999_us: u64,
     pub max_us: u64,
     pub mean_us: f64,
+    /// The whole distribution for charts and merging: HdrHistogram V2 serialisation, base64
+    /// (microseconds, 1 µs to 1 h, 3 significant digits). Absent from older documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<String>,
 }
 
 /// Messages (or bytes) per second over a window, as a float; 0 for an empty window.

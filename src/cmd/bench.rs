@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
+use crate::bench::export::{csv, json, text};
 use crate::bench::plan::Plan;
-use crate::bench::{assert, report, run};
+use crate::bench::{assert, run};
 use crate::cli::BenchArgs;
 use crate::conn::ConnectOptions;
 use crate::error::{self, Failure, Kind};
@@ -28,11 +29,11 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
 
     result.assertions = assert::evaluate(&asserts, &result);
     let text = if json {
-        report::json(&result)
+        json::json(&result)
     } else if csv {
-        format!("{}{}", report::csv_header(), report::csv_row(&result))
+        format!("{}{}", csv::csv_header(), csv::csv_row(&result))
     } else {
-        report::human(&result)
+        text::human(&result)
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;

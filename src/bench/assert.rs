@@ -4,6 +4,9 @@
 //! Grammar: `METRIC OP VALUE[UNIT]`, e.g. `p99 < 20ms`, `lost == 0`, `rate >= 50k`. Latency
 //! metrics need a time unit (ns, us, µs, ms, s); counts and rates take an optional `k` or `M`
 //! multiplier (rates also an optional `/s`); `lost_pct` takes an optional `%`.
+//!
+//! `mqtk bench report` also takes thresholds relative to the first result, the baseline:
+//! `METRIC OP [FACTOR *] baseline`, e.g. `p99 <= 1.1 * baseline`, `rate >= 0.9*baseline`.
 
 use std::fmt;
 
@@ -81,6 +84,8 @@ pub struct Assertion {
     pub metric: Metric,
     pub op: Op,
     pub threshold: f64,
+    /// `Some(factor)`: the threshold is `factor` times the baseline's value of the metric.
+    pub baseline: Option<f64>,
 }
 
 impl fmt::Display for Assertion {
@@ -152,6 +157,36 @@ fn split_number(s: &str) -> (&str, &str) {
 
 /// Parses one expression; errors are usage errors naming what is wrong.
 pub fn parse(text: &str) -> anyhow::Result<Assertion> {
+    parse_with(text, false)
+}
+
+/// [`parse`], also taking thresholds relative to a baseline (`bench report`).
+pub fn parse_relative(text: &str) -> anyhow::Result<Assertion> {
+    parse_with(text, true)
+}
+
+/// The factor of `baseline`, `N * baseline`, `baseline * N` (`None`: no baseline named).
+fn baseline_factor(value: &str) -> Option<Result<f64, ()>> {
+    let v = value.to_ascii_lowercase();
+    if !v.contains("baseline") {
+        return None;
+    }
+    let parts: Vec<&str> = v.split('*').map(str::trim).collect();
+    let factor = match parts.as_slice() {
+        ["baseline"] => Ok(1.0),
+        [n, "baseline"] | ["baseline", n] => n.parse::<f64>().map_err(|_| ()),
+        _ => Err(()),
+    };
+    Some(factor.and_then(|f| {
+        if f.is_finite() && f >= 0.0 {
+            Ok(f)
+        } else {
+            Err(())
+        }
+    }))
+}
+
+fn parse_with(text: &str, relative: bool) -> anyhow::Result<Assertion> {
     let bad = |why: &str| error::usage(format!("--assert '{text}': {why}"));
     let t = text.trim();
     let op_at = t
@@ -175,6 +210,28 @@ pub fn parse(text: &str) -> anyhow::Result<Assertion> {
         .ok_or_else(|| bad(&format!("unknown metric '{name}' (known: {METRIC_NAMES})")))?;
     if value.is_empty() {
         return Err(bad("missing value"));
+    }
+    match baseline_factor(value) {
+        Some(_) if !relative => {
+            return Err(bad(
+                "a baseline comparison needs two results: use it with `mqtk bench report`",
+            ));
+        }
+        Some(Ok(factor)) => {
+            return Ok(Assertion {
+                text: t.to_string(),
+                metric,
+                op,
+                threshold: 0.0,
+                baseline: Some(factor),
+            });
+        }
+        Some(Err(())) => {
+            return Err(bad(
+                "expected 'baseline' or 'FACTOR * baseline', e.g. 'p99 <= 1.1 * baseline'",
+            ));
+        }
+        None => {}
     }
     let value = value.replace('_', "");
     let (num, unit) = split_number(&value);
@@ -225,6 +282,7 @@ pub fn parse(text: &str) -> anyhow::Result<Assertion> {
         metric,
         op,
         threshold: n * scale,
+        baseline: None,
     })
 }
 
@@ -315,13 +373,29 @@ pub fn value(metric: Metric, r: &BenchResult) -> Option<f64> {
 
 /// Checks every assertion; a metric that was not measured fails.
 pub fn evaluate(asserts: &[Assertion], r: &BenchResult) -> Vec<AssertionOutcome> {
+    evaluate_against(asserts, r, None)
+}
+
+/// [`evaluate`], with relative thresholds taken from `baseline` (a relative assertion without
+/// a baseline, or whose baseline did not measure the metric, fails).
+pub fn evaluate_against(
+    asserts: &[Assertion],
+    r: &BenchResult,
+    baseline: Option<&BenchResult>,
+) -> Vec<AssertionOutcome> {
     asserts
         .iter()
         .map(|a| {
             let actual = value(a.metric, r);
+            let threshold = match a.baseline {
+                None => Some(a.threshold),
+                Some(factor) => baseline
+                    .and_then(|b| value(a.metric, b))
+                    .map(|v| v * factor),
+            };
             AssertionOutcome {
                 expr: a.text.clone(),
-                passed: actual.is_some_and(|v| a.op.holds(v, a.threshold)),
+                passed: matches!((actual, threshold), (Some(v), Some(t)) if a.op.holds(v, t)),
                 actual,
             }
         })
@@ -388,6 +462,54 @@ mod tests {
         let out = evaluate(&[parse("ack_p99 < 1s").unwrap()], &sample());
         assert!(!out[0].passed);
         assert_eq!(out[0].actual, None);
+    }
+
+    #[test]
+    fn baseline_thresholds() {
+        let a = parse_relative("p99 <= 1.1 * baseline").unwrap();
+        assert_eq!(a.baseline, Some(1.1));
+        assert_eq!(
+            parse_relative("rate >= baseline*0.9").unwrap().baseline,
+            Some(0.9)
+        );
+        assert_eq!(
+            parse_relative("lost <= baseline").unwrap().baseline,
+            Some(1.0)
+        );
+        assert_eq!(parse_relative("lost == 0").unwrap().baseline, None);
+        for bad in [
+            "p99 <= 2 * baseline + 1",
+            "p99 < x * baseline",
+            "p99 < -1 * baseline",
+        ] {
+            assert_eq!(
+                crate::error::exit_code(&parse_relative(bad).unwrap_err()),
+                2,
+                "{bad}"
+            );
+        }
+        // `bench` alone has no baseline.
+        let err = parse("p99 <= 1.1 * baseline").unwrap_err();
+        assert!(error::one_line(&err).contains("bench report"));
+
+        let base = sample();
+        let mut slower = sample();
+        slower.latency.as_mut().unwrap().p99_us = 1800;
+        let gate = [parse_relative("p99 <= 1.1 * baseline").unwrap()];
+        assert!(evaluate_against(&gate, &base, Some(&base))[0].passed);
+        let out = evaluate_against(&gate, &slower, Some(&base));
+        assert!(!out[0].passed);
+        assert_eq!(out[0].actual, Some(1800.0));
+        assert!(!evaluate_against(&gate, &base, None)[0].passed);
+        // Fixed thresholds still work beside relative ones.
+        assert!(
+            evaluate_against(
+                &[parse_relative("lost == 2").unwrap()],
+                &slower,
+                Some(&base)
+            )[0]
+            .passed
+        );
     }
 
     #[test]

@@ -52,7 +52,12 @@ pub fn log_buckets(h: &Histogram<u64>) -> Vec<Bucket> {
     if h.is_empty() {
         return Vec::new();
     }
-    let (lo, hi) = (bucket_index(h.min()), bucket_index(h.max()));
+    buckets_between(h, bucket_index(h.min()), bucket_index(h.max()))
+}
+
+/// The buckets with indexes `lo..=hi` (see [`bucket_index`]), so several histograms can share
+/// one axis; values outside go to the first or last bucket.
+pub fn buckets_between(h: &Histogram<u64>, lo: u32, hi: u32) -> Vec<Bucket> {
     let mut buckets: Vec<Bucket> = (lo..=hi)
         .map(|k| Bucket {
             low_us: bound(k),

@@ -287,12 +287,14 @@ pub(crate) mod fixture {
                     sent: 600,
                     acked: 590,
                     received: 598,
+                    ..Default::default()
                 },
                 Sample {
                     t: 2.0,
                     sent: 400,
                     acked: 410,
                     received: 400,
+                    ..Default::default()
                 },
             ],
             clients: vec![],
@@ -332,6 +334,7 @@ pub(crate) mod fixture {
                 sent: 500 + (t * 37 % 11) * 10,
                 acked: 490 + (t * 37 % 11) * 10,
                 received: 480 + (t * 53 % 7) * 15,
+                ..Default::default()
             })
             .collect();
         r

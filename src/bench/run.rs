@@ -21,7 +21,7 @@ use super::result::{
 use super::runner::{
     self, ClientOutcome, FD_RESERVE, Opened, Shared, Window, open_clients, subscribe,
 };
-use super::stats::{Latency, Series, rate};
+use super::stats::{Latency, Series, Totals, rate};
 use crate::cli::bench::BenchMode;
 use crate::conn::ConnectOptions;
 use crate::conn::topic::matches as topic_matches;
@@ -173,7 +173,17 @@ fn spawn_sampler(
                 0.0
             };
             // The last, partial interval is kept too, so the series adds up to the totals.
-            series.push_totals(t, sent, acked, received);
+            series.push(
+                t,
+                Totals {
+                    sent,
+                    acked,
+                    received,
+                    connected,
+                    errors: c.errors.load(Ordering::Relaxed),
+                    reconnects: c.reconnects.load(Ordering::Relaxed),
+                },
+            );
             last_count = main;
             last_t = t;
             progress.update(

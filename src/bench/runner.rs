@@ -38,20 +38,23 @@ const CONNECT_CONCURRENCY: usize = 256;
 const SUBACK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Running totals all clients add to; sampled for progress and the time series.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Counters {
     pub sent: AtomicU64,
     pub acked: AtomicU64,
     pub received: AtomicU64,
     pub connected: AtomicU64,
     pub failed: AtomicU64,
+    /// Errors and reconnects as they happen, for the report's errors-over-time chart.
+    pub errors: AtomicU64,
+    pub reconnects: AtomicU64,
 }
 
 /// State every client task shares.
 pub struct Shared {
     pub plan: Plan,
     pub clock: Clock,
-    pub counters: Counters,
+    pub counters: Arc<Counters>,
     /// Set on Ctrl-C / SIGTERM: clients stop at once without waiting for acknowledgements.
     pub abort: AtomicBool,
     /// The signal that set `abort`, if any (0 none, 1 SIGINT, 2 SIGTERM).
@@ -63,7 +66,7 @@ impl Shared {
         Shared {
             plan,
             clock: Clock::new(),
-            counters: Counters::default(),
+            counters: Arc::default(),
             abort: AtomicBool::new(false),
             signal: AtomicU64::new(0),
         }
@@ -123,6 +126,8 @@ pub struct ClientOutcome {
     pub errors: BTreeMap<String, u64>,
     /// Connections re-established after the broker dropped one.
     pub reconnects: u64,
+    /// The shared counters errors and reconnects are also added to as they happen.
+    live: Option<Arc<Counters>>,
 }
 
 impl ClientOutcome {
@@ -136,7 +141,21 @@ impl ClientOutcome {
     }
 
     fn error(&mut self, kind: impl Into<String>) {
-        *self.errors.entry(kind.into()).or_insert(0) += 1;
+        self.errors_n(kind, 1);
+    }
+
+    fn errors_n(&mut self, kind: impl Into<String>, n: u64) {
+        *self.errors.entry(kind.into()).or_insert(0) += n;
+        if let Some(c) = &self.live {
+            c.errors.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    fn reconnected(&mut self) {
+        self.reconnects += 1;
+        if let Some(c) = &self.live {
+            c.reconnects.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// A QoS 1/2 message acknowledged at `now`, sent (or due) at `sent_ns`.
@@ -393,6 +412,7 @@ pub async fn publisher(
     } = opened;
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Pub, index, client_id);
+    out.live = Some(Arc::clone(&shared.counters));
     let topic = plan.topic_for(index);
     let qos = plan.qos;
     let limit = plan.messages.unwrap_or(u64::MAX);
@@ -473,7 +493,7 @@ pub async fn publisher(
                 break;
             }
             if now >= at + plan.drain {
-                *out.errors.entry("not acknowledged".into()).or_insert(0) += inflight.len() as u64;
+                out.errors_n("not acknowledged", inflight.len() as u64);
                 break;
             }
         }
@@ -579,13 +599,11 @@ pub async fn publisher(
                     session = s;
                     session.reader.set_quickack(qos > 0);
                     inflight.set_limit(plan.max_inflight.min(session.info.receive_maximum));
-                    out.reconnects += 1;
+                    out.reconnected();
                     // A clean session forgets what was in flight: those were never acknowledged.
                     let forgotten = inflight.clear();
                     if forgotten > 0 {
-                        *out.errors
-                            .entry("not acknowledged (connection lost)".into())
-                            .or_insert(0) += forgotten as u64;
+                        out.errors_n("not acknowledged (connection lost)", forgotten as u64);
                     }
                 }
                 None => {
@@ -617,6 +635,7 @@ pub async fn subscriber(
     } = opened;
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Sub, index, client_id);
+    out.live = Some(Arc::clone(&shared.counters));
     let filter = plan.filter_for(index);
     let own_limit = if plan.mode == BenchMode::Sub {
         plan.messages
@@ -642,7 +661,7 @@ pub async fn subscriber(
                 match resubscribe(&opts, &shared, &mut stop, &filter).await {
                     Some(s) => {
                         session = s;
-                        out.reconnects += 1;
+                        out.reconnected();
                         continue;
                     }
                     None => {
@@ -716,7 +735,7 @@ pub async fn subscriber(
             match resubscribe(&opts, &shared, &mut stop, &filter).await {
                 Some(s) => {
                     session = s;
-                    out.reconnects += 1;
+                    out.reconnected();
                     continue;
                 }
                 None => {

@@ -265,7 +265,7 @@ pub fn rate(count: u64, window: Duration) -> f64 {
 }
 
 /// One second of the run: what happened in it (not running totals).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sample {
     /// Seconds since the start barrier at the end of this interval.
@@ -273,25 +273,57 @@ pub struct Sample {
     pub sent: u64,
     pub acked: u64,
     pub received: u64,
+    /// Connections opened (`bench conn`), errors and reconnects in this interval; absent from
+    /// older documents.
+    #[serde(default)]
+    pub connected: u64,
+    #[serde(default)]
+    pub errors: u64,
+    #[serde(default)]
+    pub reconnects: u64,
+}
+
+/// Running totals at one instant, as the sampler reads them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub sent: u64,
+    pub acked: u64,
+    pub received: u64,
+    pub connected: u64,
+    pub errors: u64,
+    pub reconnects: u64,
 }
 
 /// Builds the per-interval time series from running totals sampled about once a second.
 #[derive(Clone, Debug, Default)]
 pub struct Series {
-    last: (u64, u64, u64),
+    last: Totals,
     pub samples: Vec<Sample>,
 }
 
 impl Series {
     pub fn push_totals(&mut self, t: f64, sent: u64, acked: u64, received: u64) {
-        let (ls, la, lr) = self.last;
+        let totals = Totals {
+            sent,
+            acked,
+            received,
+            ..self.last
+        };
+        self.push(t, totals);
+    }
+
+    pub fn push(&mut self, t: f64, now: Totals) {
+        let l = self.last;
         self.samples.push(Sample {
             t,
-            sent: sent.saturating_sub(ls),
-            acked: acked.saturating_sub(la),
-            received: received.saturating_sub(lr),
+            sent: now.sent.saturating_sub(l.sent),
+            acked: now.acked.saturating_sub(l.acked),
+            received: now.received.saturating_sub(l.received),
+            connected: now.connected.saturating_sub(l.connected),
+            errors: now.errors.saturating_sub(l.errors),
+            reconnects: now.reconnects.saturating_sub(l.reconnects),
         });
-        self.last = (sent, acked, received);
+        self.last = now;
     }
 }
 

@@ -428,12 +428,14 @@ mod tests {
                     sent: 10,
                     acked: 0,
                     received: 0,
+                    ..Default::default()
                 },
                 Sample {
                     t: 1.5,
                     sent: 10,
                     acked: 0,
                     received: 0,
+                    ..Default::default()
                 },
             ],
             |s| s.sent,

@@ -67,7 +67,12 @@ pub enum Command {
     #[command(name = "sub", disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
     Sub(SubArgs),
     /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
-    #[command(disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
+    #[command(
+        disable_help_flag = true,
+        after_long_help = EXIT_CODES_HELP,
+        args_conflicts_with_subcommands = true,
+        disable_help_subcommand = true
+    )]
     Bench(BenchArgs),
     /// Run an MQTT broker in this process (for demos, tests and CI jobs)
     #[cfg(feature = "broker")]

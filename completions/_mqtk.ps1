@@ -247,6 +247,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'After the publishers finish, wait at most this long for messages still on their way')
             [CompletionResult]::new('--source-addr', '--source-addr', [CompletionResultType]::ParameterName, 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports')
             [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7')
+            [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--disable-clean-session', '--disable-clean-session', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
             [CompletionResult]::new('--nodelay', '--nodelay', [CompletionResultType]::ParameterName, 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm')
@@ -262,6 +264,15 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON result document on stdout')
             [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print a CSV header and one row for the run on stdout')
             [CompletionResult]::new('--per-client', '--per-client', [CompletionResultType]::ParameterName, 'Add a row per client to the report')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
+            break
+        }
+        'mqtk;bench;report' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the self-contained HTML report (charts; several results overlaid) to this file')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the self-contained HTML report (charts; several results overlaid) to this file')
+            [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check every result after the first against a threshold, absolute (''p99 < 20ms'') or relative to the first (''p99 <= 1.1 * baseline'', ''rate >= 0.9 * baseline''); repeatable; any failure exits 7')
+            [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Charts under a single result''s summary: auto (on a terminal), always, never')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
@@ -298,6 +309,10 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             break
         }
         'mqtk;help;bench' {
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
+            break
+        }
+        'mqtk;help;bench;report' {
             break
         }
         'mqtk;help;broker' {

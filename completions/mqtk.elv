@@ -241,6 +241,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --drain 'After the publishers finish, wait at most this long for messages still on their way'
             cand --source-addr 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports'
             cand --assert 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7'
+            cand --charts 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never'
+            cand --report 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -256,6 +258,14 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --json 'Print one JSON result document on stdout'
             cand --csv 'Print a CSV header and one row for the run on stdout'
             cand --per-client 'Add a row per client to the report'
+            cand --help 'Print help'
+            cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+        }
+        &'mqtk;bench;report'= {
+            cand -o 'Write the self-contained HTML report (charts; several results overlaid) to this file'
+            cand --output 'Write the self-contained HTML report (charts; several results overlaid) to this file'
+            cand --assert 'Check every result after the first against a threshold, absolute (''p99 < 20ms'') or relative to the first (''p99 <= 1.1 * baseline'', ''rate >= 0.9 * baseline''); repeatable; any failure exits 7'
+            cand --charts 'Charts under a single result''s summary: auto (on a terminal), always, never'
             cand --help 'Print help'
         }
         &'mqtk;broker'= {
@@ -287,6 +297,9 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         &'mqtk;help;sub'= {
         }
         &'mqtk;help;bench'= {
+            cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+        }
+        &'mqtk;help;bench;report'= {
         }
         &'mqtk;help;broker'= {
         }

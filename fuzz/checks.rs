@@ -7,7 +7,8 @@
 #![allow(dead_code)]
 
 use bytes::{Bytes, BytesMut};
-use mqtk::cli::{OutputArgs, ProtocolVersion};
+use mqtk::cli::OutputArgs;
+use mqtk::conn::ProtocolVersion;
 use mqtk::conn::{packet, properties, topic, url};
 use mqtk::format::Formatter;
 use mqtk::message::{Message, PublishProperties};

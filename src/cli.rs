@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
+pub mod connect;
 pub mod values;
 
 pub use bench::BenchArgs;
@@ -245,7 +246,7 @@ pub struct TlsArgs {
 
     /// Lowest TLS version to accept: tlsv1.2 or tlsv1.3
     #[arg(long = "tls-version", value_name = "VERSION")]
-    pub tls_version: Option<TlsVersion>,
+    pub tls_version: Option<TlsVersionArg>,
 
     /// TLS ALPN protocol to offer
     #[arg(long = "tls-alpn", value_name = "PROTOCOL")]
@@ -257,7 +258,7 @@ pub struct TlsArgs {
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TlsVersion {
+pub enum TlsVersionArg {
     #[value(name = "tlsv1.2")]
     Tls12,
     #[value(name = "tlsv1.3")]

@@ -3,8 +3,20 @@
 use bytes::Bytes;
 use chrono::{DateTime, Local};
 
-/// MQTT 5 publish properties, as decoded by the packet codec.
-pub use rumqttc::v5::mqttbytes::v5::PublishProperties;
+/// MQTT 5 publish properties (§3.3.2.3). mqtk's own type: the connection layer converts to and
+/// from the codec's, so nothing outside `conn/` depends on the codec crate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublishProperties {
+    pub payload_format_indicator: Option<u8>,
+    pub message_expiry_interval: Option<u32>,
+    pub topic_alias: Option<u16>,
+    pub response_topic: Option<String>,
+    pub correlation_data: Option<Bytes>,
+    /// In the order received; keys may repeat.
+    pub user_properties: Vec<(String, String)>,
+    pub subscription_identifiers: Vec<usize>,
+    pub content_type: Option<String>,
+}
 
 /// An application message received from (or about to be sent to) a broker.
 #[derive(Clone, Debug, PartialEq)]

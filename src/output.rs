@@ -1,4 +1,6 @@
-//! Where output goes: colour decisions (terminal, `--color`, `NO_COLOR`).
+//! The one owner of stderr and of colour decisions: warnings, debug lines (`-d`) and the
+//! terminal/`--color`/`NO_COLOR` rules. Lower layers return warnings and events; commands hand
+//! them here.
 
 use std::ffi::OsStr;
 
@@ -32,6 +34,18 @@ pub fn utf8_locale() -> bool {
         var("LC_CTYPE").as_deref(),
         var("LANG").as_deref(),
     )
+}
+
+/// Prints `mqtk: warning: TEXT` on stderr unless `quiet`.
+pub fn warn(quiet: bool, text: &str) {
+    if !quiet {
+        eprintln!("mqtk: warning: {text}");
+    }
+}
+
+/// Prints `mqtk: debug: TEXT` on stderr (`-d`).
+pub fn debug(text: std::fmt::Arguments<'_>) {
+    eprintln!("mqtk: debug: {text}");
 }
 
 /// Whether standard output is a terminal (the usual `stream_is_terminal` for [`use_color`]).

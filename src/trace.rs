@@ -5,7 +5,7 @@
 macro_rules! trace {
     ($on:expr, $($arg:tt)*) => {
         if $on {
-            eprintln!("mqtk: debug: {}", format!($($arg)*));
+            $crate::output::debug(format_args!($($arg)*));
         }
     };
 }

@@ -42,9 +42,9 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
         settings: Settings {
             broker: opts.describe_target(),
             protocol: match opts.protocol {
-                crate::cli::ProtocolVersion::V31 => "3.1",
-                crate::cli::ProtocolVersion::V311 => "3.1.1",
-                crate::cli::ProtocolVersion::V5 => "5",
+                crate::conn::ProtocolVersion::V31 => "3.1",
+                crate::conn::ProtocolVersion::V311 => "3.1.1",
+                crate::conn::ProtocolVersion::V5 => "5",
             }
             .to_string(),
             qos: plan.qos,

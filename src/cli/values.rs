@@ -1,37 +1,10 @@
 //! Value parsers for flags: they validate at parse time and never touch the network.
 
 use std::str::FromStr;
+
+pub use crate::conn::ProtocolVersion;
+pub use crate::conn::url::parse_port;
 use std::time::Duration;
-
-/// MQTT protocol version selected with `-V`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum ProtocolVersion {
-    /// MQTT 3.1 (`MQIsdp`, level 3).
-    V31,
-    /// MQTT 3.1.1 (level 4).
-    #[default]
-    V311,
-    /// MQTT 5 (level 5).
-    V5,
-}
-
-impl FromStr for ProtocolVersion {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "31" | "mqttv31" | "3.1" => Ok(ProtocolVersion::V31),
-            "311" | "mqttv311" | "3.1.1" | "4" => Ok(ProtocolVersion::V311),
-            "5" | "mqttv5" | "50" => Ok(ProtocolVersion::V5),
-            _ => Err(format!("unknown protocol version '{s}' (use 311, 5 or 31)")),
-        }
-    }
-}
-
-impl ProtocolVersion {
-    pub fn is_v5(self) -> bool {
-        self == ProtocolVersion::V5
-    }
-}
 
 /// A QoS level, 0 to 2.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,15 +19,6 @@ impl FromStr for QosLevel {
             "2" => Ok(QosLevel(2)),
             _ => Err(format!("QoS must be 0, 1 or 2, not '{s}'")),
         }
-    }
-}
-
-/// A TCP port, 1 to 65535.
-pub fn parse_port(s: &str) -> Result<u16, String> {
-    match s.parse::<u32>() {
-        Ok(p @ 1..=65535) => Ok(p as u16),
-        Ok(p) => Err(format!("port {p} is out of range (1-65535)")),
-        Err(_) => Err(format!("'{s}' is not a port number")),
     }
 }
 

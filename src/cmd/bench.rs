@@ -14,7 +14,6 @@ use crate::bench::result::BenchResult;
 use crate::bench::{assert, run};
 use crate::cli::BenchArgs;
 use crate::cli::bench::{BenchCommand, ChartsChoice};
-use crate::conn::ConnectOptions;
 use crate::error::{self, Failure, Kind};
 use crate::signals::interrupted;
 
@@ -30,7 +29,7 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
     };
     // Kept alive until the bench is over; dropping it stops the broker.
     let _broker = embedded_broker(&mut args)?;
-    let opts = ConnectOptions::from_args(&args.connect)?;
+    let opts = crate::cli::connect::connect_options(&args.connect)?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)

@@ -12,13 +12,13 @@ use tokio::time::{Instant, sleep_until};
 
 use crate::cli::PubArgs;
 use crate::conn::inflight::{AckOutcome, Inflight};
-use crate::conn::options::io_reason;
 use crate::conn::packet::PROTOCOL_MAX_PACKET;
 use crate::conn::reconnect::{DROPS_IN_A_ROW, Reconnector};
 use crate::conn::{
     ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, connect, reason,
     topic,
 };
+use crate::error::io_reason;
 use crate::error::{delivery, usage};
 use crate::message::PublishProperties;
 use crate::signals::{Signals, interrupted};
@@ -27,7 +27,7 @@ use crate::signals::{Signals, interrupted};
 const WRITE_HIGH_WATER: usize = 64 * 1024;
 
 pub fn run(args: PubArgs) -> anyhow::Result<()> {
-    let opts = ConnectOptions::from_args(&args.connect)?;
+    let opts = crate::cli::connect::connect_options(&args.connect)?;
     let topic = args
         .topic
         .clone()

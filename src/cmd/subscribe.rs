@@ -22,7 +22,7 @@ const SUBSCRIBE_ID: u16 = 1;
 const UNSUBSCRIBE_ID: u16 = 2;
 
 pub fn run(args: SubArgs) -> anyhow::Result<()> {
-    let opts = ConnectOptions::from_args(&args.connect)?;
+    let opts = crate::cli::connect::connect_options(&args.connect)?;
     let plan = Plan::from_args(&args, &opts)?;
     let color = crate::output::use_color(args.output.color, std::io::stdout().is_terminal());
     let formatter = Formatter::new(&args.output, color)?;

@@ -8,9 +8,11 @@ pub mod properties;
 pub mod reason;
 pub mod topic;
 pub mod url;
+pub mod version;
 
 pub use options::ConnectOptions;
 pub use packet::{Incoming, OutPublish, Outgoing, SubscribeFilter};
+pub use version::{ProtocolVersion, TlsVersion};
 pub mod session;
 pub mod tls;
 pub mod transport;

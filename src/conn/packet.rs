@@ -9,7 +9,7 @@ use chrono::Local;
 use rumqttc::mqttbytes::{self as m3, v4};
 use rumqttc::v5::mqttbytes::{self as m5, v5};
 
-use crate::cli::ProtocolVersion;
+use super::version::ProtocolVersion;
 use crate::message::{Message, PublishProperties};
 
 /// The largest packet MQTT can express (remaining length 268,435,455 plus 5 header bytes).
@@ -306,7 +306,7 @@ fn encode5(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc>
             topic: Bytes::copy_from_slice(p.topic.as_bytes()),
             pkid: p.pkid,
             payload: p.payload.clone(),
-            properties: p.properties.clone(),
+            properties: p.properties.as_ref().map(publish_properties_out),
         }),
         Outgoing::PubAck(id) => v5::Packet::PubAck(v5::PubAck::new(*id, None)),
         Outgoing::PubRec(id) => v5::Packet::PubRec(v5::PubRec::new(*id, None)),
@@ -489,6 +489,33 @@ fn from4(p: v4::Packet) -> Incoming {
     }
 }
 
+/// mqtk's publish properties to the codec's.
+pub(crate) fn publish_properties_out(p: &PublishProperties) -> v5::PublishProperties {
+    v5::PublishProperties {
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        topic_alias: p.topic_alias,
+        response_topic: p.response_topic.clone(),
+        correlation_data: p.correlation_data.clone(),
+        user_properties: p.user_properties.clone(),
+        subscription_identifiers: p.subscription_identifiers.clone(),
+        content_type: p.content_type.clone(),
+    }
+}
+
+fn publish_properties_in(p: v5::PublishProperties) -> PublishProperties {
+    PublishProperties {
+        payload_format_indicator: p.payload_format_indicator,
+        message_expiry_interval: p.message_expiry_interval,
+        topic_alias: p.topic_alias,
+        response_topic: p.response_topic,
+        correlation_data: p.correlation_data,
+        user_properties: p.user_properties,
+        subscription_identifiers: p.subscription_identifiers,
+        content_type: p.content_type,
+    }
+}
+
 fn from5(p: v5::Packet) -> Result<Incoming, CodecError> {
     Ok(match p {
         v5::Packet::Publish(p) => {
@@ -502,7 +529,7 @@ fn from5(p: v5::Packet) -> Result<Incoming, CodecError> {
                 retain: p.retain,
                 dup: p.dup,
                 pkid: p.pkid,
-                properties: p.properties,
+                properties: p.properties.map(publish_properties_in),
                 received: Local::now(),
             })
         }

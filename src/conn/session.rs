@@ -11,11 +11,12 @@ use rumqttc::v5::mqttbytes::{self as m5, v5};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::time::Instant;
 
-use super::options::{ConnectOptions, io_reason};
+use super::options::ConnectOptions;
 use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET, qos3, qos5};
 use super::reason;
 use super::transport::{self, SocketHandle, Stream};
-use crate::cli::ProtocolVersion;
+use super::version::ProtocolVersion;
+use crate::error::io_reason;
 use crate::error::{Failure, Kind, unreachable};
 use crate::message::Message;
 use crate::trace;
@@ -455,10 +456,8 @@ impl PacketReader {
                 if let Some(Incoming::Publish(m)) = &mut p {
                     self.aliases.resolve(m)?;
                 }
-                if self.debug
-                    && let Some(p) = &p
-                {
-                    eprintln!("mqtk: debug: received {p}");
+                if let Some(p) = &p {
+                    trace!(self.debug, "received {p}");
                 }
                 Ok(p)
             }
@@ -541,9 +540,7 @@ impl PacketWriter {
     /// Encodes a packet into the write buffer (nothing is sent until [`flush`](Self::flush)).
     /// A packet larger than the broker accepts is an error.
     pub fn queue(&mut self, p: &Outgoing) -> anyhow::Result<()> {
-        if self.debug {
-            eprintln!("mqtk: debug: sending {p}");
-        }
+        trace!(self.debug, "sending {p}");
         packet::encode(self.protocol, p, &mut self.buf, self.max_packet).map_err(|e| match e {
             CodecError::TooLarge { .. } => {
                 let whose = if self.max_packet < PROTOCOL_MAX_PACKET {
@@ -733,7 +730,11 @@ mod tests {
 
     #[test]
     fn a_refusal_names_the_server_it_points_to() {
-        let opts = crate::conn::options::test_options(&["-V", "5"]).unwrap();
+        let mut opts = ConnectOptions::new(super::super::options::Target::Tcp {
+            host: "localhost".into(),
+            port: 1883,
+        });
+        opts.protocol = ProtocolVersion::V5;
         // CONNACK, reason 157 (server moved), Server Reference "other:1883".
         let mut raw = vec![0x20, 16, 0x00, 0x9D, 13, 0x1C, 0x00, 10];
         raw.extend_from_slice(b"other:1883");

@@ -10,8 +10,9 @@ use tokio_rustls::rustls::{
     pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime},
 };
 
-use super::options::{TlsOptions, io_reason};
-use crate::cli::TlsVersion;
+use super::options::TlsOptions;
+use super::version::TlsVersion;
+use crate::error::io_reason;
 use crate::error::usage;
 
 /// Builds the rustls client configuration for these options.

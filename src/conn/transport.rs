@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpSocket, TcpStream};
 
-use super::options::{ConnectOptions, Target, io_reason};
+use super::options::{ConnectOptions, Target};
 use super::tls;
+use crate::error::io_reason;
 use crate::error::unreachable;
 
 /// Any byte stream to a broker.

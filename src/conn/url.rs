@@ -126,9 +126,18 @@ fn split_host_port(s: &str) -> Result<(String, Option<u16>), String> {
     };
     let port = match port {
         None => None,
-        Some(p) => Some(crate::cli::values::parse_port(p)?),
+        Some(p) => Some(parse_port(p)?),
     };
     Ok((host, port))
+}
+
+/// A TCP port, 1 to 65535.
+pub fn parse_port(s: &str) -> Result<u16, String> {
+    match s.parse::<u32>() {
+        Ok(p @ 1..=65535) => Ok(p as u16),
+        Ok(p) => Err(format!("port {p} is out of range (1-65535)")),
+        Err(_) => Err(format!("'{s}' is not a port number")),
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ pub mod json;
 pub mod mosquitto_json;
 pub mod template;
 
+use chrono::{DateTime, Datelike, Offset, TimeZone, Timelike};
+
 use crate::cli::OutputArgs;
 use crate::error::usage;
 use crate::message::Message;
@@ -111,6 +113,49 @@ pub(crate) fn push_uint(out: &mut Vec<u8>, mut v: u64) {
         }
     }
     out.extend_from_slice(&buf[i..]);
+}
+
+/// `%I` (and `%j`'s `tst` with `micros`): ISO 8601 as mosquitto prints it, e.g.
+/// `2016-08-10T09:47:38+0100`, written directly since it is the common case (chrono's
+/// formatting allocates for the offset on every call).
+pub(crate) fn push_iso8601<Tz: TimeZone>(out: &mut Vec<u8>, at: &DateTime<Tz>, micros: bool) {
+    let local = at.naive_local();
+    push_padded(out, u64::from(local.year().unsigned_abs()), 4);
+    out.push(b'-');
+    push_padded(out, u64::from(local.month()), 2);
+    out.push(b'-');
+    push_padded(out, u64::from(local.day()), 2);
+    out.push(b'T');
+    push_padded(out, u64::from(local.hour()), 2);
+    out.push(b':');
+    push_padded(out, u64::from(local.minute()), 2);
+    out.push(b':');
+    push_padded(out, u64::from(local.second()), 2);
+    if micros {
+        out.push(b'.');
+        // A leap second shows as nanoseconds >= 1e9; keep six digits regardless.
+        push_padded(
+            out,
+            u64::from(local.nanosecond() % 1_000_000_000 / 1_000),
+            6,
+        );
+    }
+    let offset = at.offset().fix().local_minus_utc();
+    out.push(if offset < 0 { b'-' } else { b'+' });
+    let minutes = offset.unsigned_abs() / 60;
+    push_padded(out, u64::from(minutes / 60), 2);
+    push_padded(out, u64::from(minutes % 60), 2);
+}
+
+/// `v` with leading zeros to at least `digits` digits.
+pub(crate) fn push_padded(out: &mut Vec<u8>, v: u64, digits: usize) {
+    let start = out.len();
+    push_uint(out, v);
+    let len = out.len() - start;
+    if len < digits {
+        out.resize(start + digits, b'0');
+        out[start..].rotate_right(digits - len);
+    }
 }
 
 /// Two hex digits per byte.

@@ -18,8 +18,7 @@
 //! prints an error on stderr and an empty line instead). `%J` embeds valid JSON with its
 //! whitespace removed, keeping keys and numbers exactly as sent.
 
-use super::push_uint;
-use super::template::push_iso8601;
+use super::{push_iso8601, push_uint};
 use crate::message::{Message, PublishProperties};
 
 /// Appends the `%j` object (or `%J` when `embed` is set) for `msg`.

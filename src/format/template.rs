@@ -27,10 +27,9 @@
 //! (so `%05E` without an expiry interval prints `00000`, as mosquitto does).
 
 use chrono::format::{Item, StrftimeItems};
-use chrono::{DateTime, Datelike, Offset, TimeZone, Timelike};
 
 use super::mosquitto_json;
-use super::{push_hex, push_uint};
+use super::{push_hex, push_iso8601, push_padded, push_uint};
 use crate::message::Message;
 
 /// The largest field width or precision accepted; anything bigger is surely a typo, and would
@@ -426,38 +425,6 @@ fn render_field(field: Field, msg: &Message, out: &mut Vec<u8>) {
     }
 }
 
-/// `%I` (and `%j`'s `tst` with `micros`): ISO 8601 as mosquitto prints it, e.g.
-/// `2016-08-10T09:47:38+0100`, written directly since it is the common case (chrono's
-/// formatting allocates for the offset on every call).
-pub(super) fn push_iso8601<Tz: TimeZone>(out: &mut Vec<u8>, at: &DateTime<Tz>, micros: bool) {
-    let local = at.naive_local();
-    push_padded(out, u64::from(local.year().unsigned_abs()), 4);
-    out.push(b'-');
-    push_padded(out, u64::from(local.month()), 2);
-    out.push(b'-');
-    push_padded(out, u64::from(local.day()), 2);
-    out.push(b'T');
-    push_padded(out, u64::from(local.hour()), 2);
-    out.push(b':');
-    push_padded(out, u64::from(local.minute()), 2);
-    out.push(b':');
-    push_padded(out, u64::from(local.second()), 2);
-    if micros {
-        out.push(b'.');
-        // A leap second shows as nanoseconds >= 1e9; keep six digits regardless.
-        push_padded(
-            out,
-            u64::from(local.nanosecond() % 1_000_000_000 / 1_000),
-            6,
-        );
-    }
-    let offset = at.offset().fix().local_minus_utc();
-    out.push(if offset < 0 { b'-' } else { b'+' });
-    let minutes = offset.unsigned_abs() / 60;
-    push_padded(out, u64::from(minutes / 60), 2);
-    push_padded(out, u64::from(minutes % 60), 2);
-}
-
 fn push_opt(out: &mut Vec<u8>, value: Option<u64>) {
     if let Some(v) = value {
         push_uint(out, v);
@@ -469,16 +436,6 @@ fn push_signed(out: &mut Vec<u8>, v: i64) {
         out.push(b'-');
     }
     push_uint(out, v.unsigned_abs());
-}
-
-pub(super) fn push_padded(out: &mut Vec<u8>, v: u64, digits: usize) {
-    let start = out.len();
-    push_uint(out, v);
-    let len = out.len() - start;
-    if len < digits {
-        out.resize(start + digits, b'0');
-        out[start..].rotate_right(digits - len);
-    }
 }
 
 /// Applies precision (truncation) and width (padding) to the value just written at `out[start..]`.

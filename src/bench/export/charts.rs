@@ -221,7 +221,7 @@ fn bar(count: u64, most: u64, width: usize, unicode: bool) -> String {
     if unicode {
         const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
         let mut s = "█".repeat(eighths / 8);
-        if eighths % 8 > 0 {
+        if !eighths.is_multiple_of(8) {
             s.push(PARTS[eighths % 8]);
         }
         s

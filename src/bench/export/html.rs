@@ -167,6 +167,15 @@ fn subtitle(runs: &[Run]) -> String {
 
 type Row = (String, Vec<String>);
 
+/// A table row's name and how to read its cell from a result (`None`: not measured).
+type RowSpec<'a> = (&'a str, &'a dyn Fn(&BenchResult) -> Option<String>);
+
+/// A latency statistic's name and how to read it.
+type Stat = (&'static str, fn(&Percentiles) -> f64);
+
+/// A per-second measure's name, its field, and whether it is drawn dashed.
+type Measure = (&'static str, fn(&Sample) -> u64, bool);
+
 /// A table with a column per run.
 fn table(o: &mut String, runs: &[Run], rows: &[Row]) {
     o.push_str("<table><thead><tr><th></th>");
@@ -185,7 +194,7 @@ fn table(o: &mut String, runs: &[Run], rows: &[Row]) {
 }
 
 /// A row per figure, leaving out figures no run has.
-fn rows_of(runs: &[Run], spec: &[(&str, &dyn Fn(&BenchResult) -> Option<String>)]) -> Vec<Row> {
+fn rows_of(runs: &[Run], spec: &[RowSpec<'_>]) -> Vec<Row> {
     spec.iter()
         .filter_map(|(name, f)| {
             let cells: Vec<Option<String>> = runs.iter().map(|r| f(&r.result)).collect();
@@ -341,7 +350,7 @@ fn latency_table(o: &mut String, runs: &[Run]) {
         ("publish to ack", |r| r.ack_latency.as_ref()),
         ("connect", |r| r.connect.time.as_ref()),
     ];
-    let stats: [(&str, fn(&Percentiles) -> f64); 7] = [
+    let stats: [Stat; 7] = [
         ("min", |p| p.min_us as f64),
         ("p50", |p| p.p50_us as f64),
         ("p90", |p| p.p90_us as f64),
@@ -743,7 +752,7 @@ fn errors_chart(runs: &[Run]) -> String {
             .iter()
             .map(|s| s.errors + s.reconnects)
             .sum::<u64>();
-        let measures: [(&str, fn(&Sample) -> u64, bool); 2] = [
+        let measures: [Measure; 2] = [
             ("errors", |s| s.errors, false),
             ("reconnects", |s| s.reconnects, true),
         ];
@@ -771,7 +780,7 @@ fn errors_chart(runs: &[Run]) -> String {
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .fold(0.0, f64::max);
-    let (scale, ticks) = svg::linear_ticks(0.0, top.max(1.0), |v| trim(v));
+    let (scale, ticks) = svg::linear_ticks(0.0, top.max(1.0), trim);
     let y = Axis {
         scale,
         ticks,

@@ -248,6 +248,10 @@ fn json_document_matches_its_schema() {
         assert!(v["latency"].get(key).is_some(), "missing latency.{key}");
     }
     assert!(v["publish"]["rate"].is_f64());
+    // The mode is a typed enum in the model and the same string in the document.
+    assert_eq!(v["mode"], "pubsub");
+    // Additions for the report: the distribution itself (HdrHistogram V2, base64).
+    assert!(v["latency"]["histogram"].is_string());
     // The per-second series adds up to the totals.
     let p = r.publish.as_ref().unwrap();
     let rc = r.receive.as_ref().unwrap();

@@ -106,6 +106,9 @@ pub fn throughput_rows(r: &BenchResult) -> Vec<(&'static str, Vec<f64>)> {
     if r.mode.subscribes() {
         rows.push(("received", per_s(|s| s.received)));
     }
+    if r.mode == Mode::Conn {
+        rows.push(("connected", per_s(|s| s.connected)));
+    }
     rows
 }
 
@@ -452,5 +455,14 @@ mod tests {
         conn.mode = Mode::Conn;
         conn.series.clear();
         assert_eq!(render(&conn, WIDE), "");
+        conn.series = vec![Sample {
+            t: 1.0,
+            connected: 300,
+            ..Default::default()
+        }];
+        conn.connect.time = fixture::latency(300, 900).summary();
+        let text = render(&conn, WIDE);
+        assert!(text.starts_with("connect time (300 samples):\n"), "{text}");
+        assert!(text.contains("connected █"), "{text}");
     }
 }

@@ -142,7 +142,10 @@ pub fn report(runs: &[Run]) -> String {
 }
 
 fn short_when(r: &BenchResult) -> String {
-    format!("QoS {}, {}", r.settings.qos, r.start)
+    match r.mode {
+        Mode::Conn => r.start.clone(),
+        _ => format!("QoS {}, {}", r.settings.qos, r.start),
+    }
 }
 
 fn subtitle(runs: &[Run]) -> String {
@@ -483,9 +486,16 @@ fn trim(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// The distributions a run has for message latency: label, dashed, the summary.
+/// The distributions a run has for message latency: label, dashed, the summary. A `conn` run
+/// has none; its connect times stand in on the percentile chart.
 fn message_latencies(r: &BenchResult) -> Vec<(&'static str, bool, &Percentiles)> {
     let mut v = Vec::new();
+    if r.mode == Mode::Conn {
+        if let Some(p) = &r.connect.time {
+            v.push(("connect time", false, p));
+        }
+        return v;
+    }
     if let Some(p) = &r.latency {
         v.push(("end to end", false, p));
     }
@@ -623,6 +633,9 @@ fn bucket_chart(
 fn histogram_chart(runs: &[Run]) -> String {
     let mut series = Vec::new();
     for (i, run) in runs.iter().enumerate() {
+        if run.result.mode == Mode::Conn {
+            continue;
+        }
         for (j, (what, _, p)) in message_latencies(&run.result).into_iter().enumerate() {
             if let Some(h) = decode(p) {
                 let (label, colour) = label_colour(runs, i, j, what);
@@ -641,7 +654,11 @@ fn histogram_chart(runs: &[Run]) -> String {
         "Latency histogram",
         series,
         "latency bucket, from its lower bound (log scale)",
-        "No latency histogram in this result (written by an older mqtk, or no messages measured).",
+        if runs.iter().all(|r| r.result.mode == Mode::Conn) {
+            "No message latency in a conn run: see the connect-time distribution."
+        } else {
+            "No latency histogram in this result (written by an older mqtk, or no messages measured)."
+        },
     )
 }
 

@@ -270,9 +270,9 @@ pub fn line_chart(id: &str, title: &str, x: &Axis, y: &Axis, lines: &[Line]) -> 
                 None => {
                     let _ = write!(d, "M{} {}", px(cx), px(cy));
                 }
-                Some((_, py)) if l.steps => {
+                // A step holds its value from the previous point's x to this one's.
+                Some(_) if l.steps => {
                     let _ = write!(d, "V{}H{}", px(cy), px(cx));
-                    let _ = py;
                 }
                 Some(_) => {
                     let _ = write!(d, "L{} {}", px(cx), px(cy));
@@ -444,5 +444,20 @@ mod tests {
             "{svg}"
         );
         assert!(svg.trim_end().ends_with("</figure>"));
+        // Steps: each value holds until its x, then the line jumps to the next value.
+        let steps = line_chart(
+            "s",
+            "S",
+            &axis,
+            &axis,
+            &[Line {
+                label: "b".into(),
+                colour: 0,
+                dashed: false,
+                points: vec![(0.0, 10.0), (5.0, 10.0), (10.0, 0.0)],
+                steps: true,
+            }],
+        );
+        assert!(steps.contains("d=\"M62 12V12H298V276H534\""), "{steps}");
     }
 }

@@ -112,16 +112,42 @@ pub fn throughput_rows(r: &BenchResult) -> Vec<(&'static str, Vec<f64>)> {
     rows
 }
 
-/// Per-second rates of one counter: each interval's count over its length (the last interval
-/// of a run is usually shorter than a second).
+/// Per-second rates of one counter.
 pub fn rates(series: &[Sample], f: fn(&Sample) -> u64) -> Vec<f64> {
+    timed_rates(series, f).into_iter().map(|(_, r)| r).collect()
+}
+
+/// Intervals shorter than this (the tail of a run) are folded into the one before, so a few
+/// messages in a few milliseconds do not draw as a spike.
+const SHORTEST_INTERVAL: f64 = 0.25;
+
+/// `(end time, rate)` per interval: its count over its length.
+pub fn timed_rates(series: &[Sample], f: fn(&Sample) -> u64) -> Vec<(f64, f64)> {
+    // (start, end, count) of each interval kept.
+    let mut spans: Vec<(f64, f64, u64)> = Vec::with_capacity(series.len());
     let mut prev = 0.0;
-    series
-        .iter()
-        .map(|s| {
-            let dt = s.t - prev;
-            prev = s.t;
-            if dt > 1e-3 { f(s) as f64 / dt } else { 0.0 }
+    for s in series {
+        let (start, end) = (prev, s.t);
+        prev = s.t;
+        match spans.last_mut() {
+            Some(last) if end - start < SHORTEST_INTERVAL => {
+                last.1 = end;
+                last.2 += f(s);
+            }
+            _ => spans.push((start, end, f(s))),
+        }
+    }
+    spans
+        .into_iter()
+        .map(|(a, b, n)| {
+            (
+                b,
+                if b - a > 1e-3 {
+                    n as f64 / (b - a)
+                } else {
+                    0.0
+                },
+            )
         })
         .collect()
 }
@@ -424,26 +450,20 @@ mod tests {
         assert_eq!(sparkline(&[0.0, 1.0, 4.0, 8.0], 8.0, false), " _:#");
         assert_eq!(resample(&[1.0, 3.0, 5.0, 7.0], 2), vec![2.0, 6.0]);
         assert_eq!(resample(&[1.0, 2.0], 10), vec![1.0, 2.0]);
-        let r = rates(
-            &[
-                Sample {
-                    t: 1.0,
-                    sent: 10,
-                    acked: 0,
-                    received: 0,
-                    ..Default::default()
-                },
-                Sample {
-                    t: 1.5,
-                    sent: 10,
-                    acked: 0,
-                    received: 0,
-                    ..Default::default()
-                },
-            ],
-            |s| s.sent,
+        let at = |t: f64, sent: u64| Sample {
+            t,
+            sent,
+            ..Default::default()
+        };
+        assert_eq!(
+            rates(&[at(1.0, 10), at(1.5, 10)], |s| s.sent),
+            vec![10.0, 20.0]
         );
-        assert_eq!(r, vec![10.0, 20.0]);
+        // A 50 ms tail joins the interval before it instead of showing as 100/s.
+        assert_eq!(
+            timed_rates(&[at(1.0, 10), at(1.5, 10), at(1.55, 5)], |s| s.sent),
+            vec![(1.0, 10.0), (1.55, 15.0 / 0.55)]
+        );
     }
 
     #[test]

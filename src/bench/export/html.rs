@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use hdrhistogram::Histogram;
 
-use super::charts::rates;
+use super::charts::timed_rates;
 use super::compare::{FIGURES, Run, ratio, show_ratio, verdict};
 use super::svg::{self, Axis, Bars, Line, Scale, esc};
 use super::text::banner;
@@ -681,13 +681,13 @@ fn connect_chart(runs: &[Run]) -> String {
     )
 }
 
-/// Step points of a per-second series: each value holds from the previous sample's time.
-fn steps(series: &[Sample], values: Vec<f64>) -> Vec<(f64, f64)> {
+/// Step points of `(end time, value)` intervals: each value holds from the previous end.
+fn steps(values: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
     let mut pts = Vec::with_capacity(values.len() + 1);
     if let Some(first) = values.first() {
-        pts.push((0.0, *first));
+        pts.push((0.0, first.1));
     }
-    pts.extend(series.iter().map(|s| s.t).zip(values));
+    pts.extend(values);
     pts
 }
 
@@ -734,7 +734,7 @@ fn throughput_chart(runs: &[Run]) -> String {
                 label,
                 colour,
                 dashed: false,
-                points: steps(&r.series, rates(&r.series, f)),
+                points: steps(timed_rates(&r.series, f)),
                 steps: true,
             });
         }
@@ -775,12 +775,12 @@ fn errors_chart(runs: &[Run]) -> String {
         ];
         for (j, (what, f, dashed)) in measures.into_iter().enumerate() {
             let (label, colour) = label_colour(runs, i, j + 3, what);
-            let counts = r.series.iter().map(|s| f(s) as f64).collect();
+            let counts = r.series.iter().map(|s| (s.t, f(s) as f64)).collect();
             lines.push(Line {
                 label,
                 colour,
                 dashed,
-                points: steps(&r.series, counts),
+                points: steps(counts),
                 steps: true,
             });
         }

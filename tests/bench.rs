@@ -250,6 +250,8 @@ fn json_document_matches_its_schema() {
     assert!(v["publish"]["rate"].is_f64());
     // The mode is a typed enum in the model and the same string in the document.
     assert_eq!(v["mode"], "pubsub");
+    assert_eq!(v["clients"][0]["role"], "pub");
+    assert_eq!(v["clients"][1]["role"], "sub");
     // Additions for the report: the distribution itself (HdrHistogram V2, base64).
     assert!(v["latency"]["histogram"].is_string());
     // The per-second series adds up to the totals.

@@ -45,6 +45,42 @@ impl fmt::Display for Mode {
     }
 }
 
+/// A client's role in a run; serialised as `"pub"`, `"sub"` or `"conn"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Pub,
+    Sub,
+    Conn,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Pub => "pub",
+            Role::Sub => "sub",
+            Role::Conn => "conn",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl From<super::plan::Role> for Role {
+    fn from(r: super::plan::Role) -> Self {
+        match r {
+            super::plan::Role::Pub => Role::Pub,
+            super::plan::Role::Sub => Role::Sub,
+            super::plan::Role::Conn => Role::Conn,
+        }
+    }
+}
+
 impl From<crate::cli::bench::BenchMode> for Mode {
     fn from(m: crate::cli::bench::BenchMode) -> Self {
         use crate::cli::bench::BenchMode;
@@ -167,8 +203,7 @@ pub struct ConnectFigures {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientRow {
-    /// `pub`, `sub` or `conn`.
-    pub role: String,
+    pub role: Role,
     pub client_id: String,
     pub sent: u64,
     pub acked: u64,

@@ -186,7 +186,7 @@ pub fn human(r: &BenchResult) -> String {
             let _ = writeln!(
                 o,
                 "{:<5}{:<24}{:>10}{:>10}{:>10}{:>8}{:>8}{:>12.1}{:>8}",
-                c.role,
+                c.role.name(),
                 c.client_id,
                 c.sent,
                 c.acked,

@@ -9,7 +9,7 @@
 use bytes::{Bytes, BytesMut};
 use mqtk::cli::OutputArgs;
 use mqtk::conn::ProtocolVersion;
-use mqtk::conn::{packet, properties, topic, url};
+use mqtk::conn::{packet, properties, session, topic, url};
 use mqtk::format::Formatter;
 use mqtk::message::{Message, PublishProperties};
 
@@ -138,4 +138,98 @@ pub fn packet(data: &[u8]) {
             }
         }
     }
+}
+
+/// The CONNACK reader on whatever a server answers a CONNECT with: a refusal or garbage is an
+/// error, a whole CONNACK is read and consumed, a partial one waits for more.
+pub fn connack(data: &[u8]) {
+    for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        let mut buf = BytesMut::from(data);
+        if let Ok(Some(info)) = session::read_connack(protocol, "fuzz", &mut buf) {
+            assert!(buf.len() < data.len(), "a CONNACK was read from nothing");
+            assert!(info.max_qos <= 2 || protocol.is_v5(), "{info:?}");
+        }
+    }
+}
+
+/// The client engine against a scripted broker over an in-memory stream: a CONNACK, then `data`
+/// as everything the broker sends, while the client publishes at QoS 1 and 2 and subscribes.
+/// The engine must end with an error or at the end of the input, never panic, and never hold
+/// more in flight than its window.
+pub fn engine(data: &[u8]) {
+    use std::time::Duration;
+
+    use mqtk::conn::options::Target;
+    use mqtk::conn::{Client, ConnectOptions, Event, OutPublish, Setup, SubscribeFilter};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    const WINDOW: u16 = 4;
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+    else {
+        return;
+    };
+    rt.block_on(async {
+        for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
+            let (client_end, mut broker_end) = tokio::io::duplex(16 * 1024);
+            let script = data.to_vec();
+            let broker = tokio::spawn(async move {
+                let mut connect = [0u8; 1024];
+                if broker_end.read(&mut connect).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                let connack: &[u8] = if protocol.is_v5() {
+                    b"\x20\x03\x00\x00\x00"
+                } else {
+                    b"\x20\x02\x00\x00"
+                };
+                let _ = broker_end.write_all(connack).await;
+                let _ = broker_end.write_all(&script).await;
+                // Dropped here: the client reads what is buffered, then the end of the stream.
+            });
+            let mut opts = ConnectOptions::new(Target::Tcp {
+                host: "fuzz".into(),
+                port: 1883,
+            });
+            opts.protocol = protocol;
+            opts.reconnect.attempts = 0;
+            let setup = Setup {
+                max_inflight: WINDOW,
+                publishes: Some((2, false)),
+            };
+            let run = async {
+                let mut client =
+                    Client::<u8>::connect_over(opts, setup, Box::new(client_end)).await?;
+                let filter = SubscribeFilter {
+                    filter: "f/#".into(),
+                    qos: 2,
+                    ..Default::default()
+                };
+                client.subscribe(vec![filter], None)?;
+                for i in 0..WINDOW as u8 {
+                    let publish = OutPublish {
+                        topic: "t".into(),
+                        qos: 1 + i % 2,
+                        payload: Bytes::from_static(b"x"),
+                        ..Default::default()
+                    };
+                    client.publish(publish, i)?;
+                }
+                loop {
+                    while let Some(event) = client.next_event()? {
+                        if let Event::Message(m) = event {
+                            client.ack(&m)?;
+                        }
+                    }
+                    assert!(client.in_flight() <= WINDOW as usize);
+                    client.io().await?;
+                }
+                #[allow(unreachable_code)]
+                Ok::<(), anyhow::Error>(())
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(2), run).await;
+            broker.abort();
+        }
+    });
 }

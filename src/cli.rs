@@ -57,7 +57,7 @@ Exit codes:
   6    delivery failed: a QoS 1/2 message not acknowledged or refused, or a subscription refused
   7    a bench --assert threshold failed
   27   -W timeout expired
-  130  interrupted by SIGINT (143: SIGTERM)";
+  130  interrupted by SIGINT (143: SIGTERM) with work left undone; sub and broker exit 0";
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
@@ -169,9 +169,11 @@ pub struct ConnectArgs {
     #[arg(long = "connect-timeout", default_value = "10s", value_parser = values::parse_duration, value_name = "DURATION")]
     pub connect_timeout: Duration,
 
-    /// Reconnect attempts after a lost connection (0: fail at once)
-    #[arg(long = "reconnect-attempts", default_value_t = 10, value_name = "N")]
-    pub reconnect_attempts: u32,
+    /// Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1
+    /// (never give up) [default: inf for sub and pub -l, which outlive broker restarts as
+    /// mosquitto's clients do; 10 otherwise]
+    #[arg(long = "reconnect-attempts", value_parser = values::parse_attempts, value_name = "N")]
+    pub reconnect_attempts: Option<u32>,
 
     /// Longest wait between reconnect attempts (backoff doubles from 100ms up to this)
     #[arg(long = "reconnect-max-delay", default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION")]
@@ -475,6 +477,43 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The help's exit-code table is written by hand; this ties it to the one map in
+    /// `error::exit_code`, kind by kind.
+    #[test]
+    fn exit_code_help_matches_the_exit_code_map() {
+        use crate::error::{Failure, Kind, Signal, exit_code};
+        let line_for = |code: u8| -> String {
+            EXIT_CODES_HELP
+                .lines()
+                .find(|l| {
+                    l.split_whitespace()
+                        .next()
+                        .is_some_and(|first| first == code.to_string())
+                })
+                .unwrap_or_else(|| panic!("no help line for exit code {code}"))
+                .to_string()
+        };
+        for (kind, words) in [
+            (Kind::Usage, "bad usage"),
+            (Kind::Unreachable, "broker unreachable"),
+            (Kind::Delivery, "delivery failed"),
+            (Kind::Assertion, "threshold failed"),
+            (Kind::Timeout, "-W timeout"),
+            (Kind::Interrupted(Signal::Int), "SIGINT"),
+        ] {
+            let code = exit_code(&Failure::new(kind, "x").into());
+            assert!(line_for(code).contains(words), "{kind:?} -> {code}");
+        }
+        let term = exit_code(&Failure::new(Kind::Interrupted(Signal::Term), "x").into());
+        assert!(line_for(130).contains(&format!("{term}: SIGTERM")));
+        assert!(line_for(exit_code(&anyhow::anyhow!("x"))).contains("other runtime error"));
+        assert!(EXIT_CODES_HELP.contains("128-162"));
+        assert_eq!(
+            exit_code(&Failure::new(Kind::Refused(135), "x").into()),
+            135
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use std::ffi::OsStr;
 
 use crate::cli::ColorChoice;
+use crate::conn::{ConnectOptions, Link};
 
 /// Whether to colour a stream: `always` and `never` are obeyed as given; `auto` colours only a
 /// terminal, and not when `NO_COLOR` is set to a non-empty value (<https://no-color.org>).
@@ -43,9 +44,55 @@ pub fn warn(quiet: bool, text: &str) {
     }
 }
 
+/// Prints `mqtk: error: TEXT` on stderr: the one line a failing command ends with.
+pub fn error(text: &str) {
+    eprintln!("mqtk: error: {text}");
+}
+
+/// Prints `mqtk: TEXT` on stderr: progress and log lines (`bench: ...`, `broker: ...`).
+pub fn info(text: &str) {
+    eprintln!("mqtk: {text}");
+}
+
 /// Prints `mqtk: debug: TEXT` on stderr (`-d`).
 pub fn debug(text: std::fmt::Arguments<'_>) {
     eprintln!("mqtk: debug: {text}");
+}
+
+/// The warning for a connection event: one line per outage and one when it is over; each failed
+/// attempt only with `-d`.
+pub fn link(opts: &ConnectOptions, link: &Link) {
+    let target = opts.describe_target();
+    match link {
+        Link::Lost { why } => warn(opts.quiet, &format!("{why}; reconnecting to {target}")),
+        Link::Retrying {
+            attempt,
+            error,
+            delay,
+        } => {
+            if opts.debug {
+                debug(format_args!(
+                    "reconnect attempt {attempt} failed: {error}; next in {delay:?}"
+                ));
+            }
+        }
+        Link::Restored {
+            session_present,
+            attempt,
+            resent,
+        } => {
+            let session = if *session_present { "resumed" } else { "new" };
+            let resent = if *resent > 0 {
+                format!(", {resent} unacknowledged message(s) sent again")
+            } else {
+                String::new()
+            };
+            warn(
+                opts.quiet,
+                &format!("reconnected to {target} (session {session}, attempt {attempt}{resent})"),
+            );
+        }
+    }
 }
 
 /// Whether standard output is a terminal (the usual `stream_is_terminal` for [`use_color`]).

@@ -257,3 +257,38 @@ fn fuzz_packet() {
         checks::packet,
     );
 }
+
+#[test]
+fn fuzz_connack() {
+    fuzz(
+        "connack",
+        &[
+            b"\x20\x02\x00\x00",
+            b"\x20\x02\x01\x05",
+            b"\x20\x03\x00\x00\x00",
+            b"\x20\x10\x00\x9d\x0d\x1c\x00\x0aother:1883",
+            b"\x20\x08\x00\x00\x05\x21\x00\x0a\x24\x01",
+            b"HTTP/1.1 400 Bad Request",
+            b"\x16\x03\x01",
+        ],
+        checks::connack,
+    );
+}
+
+#[test]
+fn fuzz_engine() {
+    fuzz(
+        "engine",
+        &[
+            b"",
+            b"\x40\x02\x00\x02\x50\x02\x00\x03",
+            b"\x90\x03\x00\x01\x02\x40\x02\x00\x02\x50\x02\x00\x03\x70\x02\x00\x03",
+            b"\x34\x08\x00\x03f/a\x00\x07x\x62\x02\x00\x07\x3c\x08\x00\x03f/a\x00\x07x",
+            b"\x32\x08\x00\x03f/a\x00\x05y\xd0\x00",
+            b"\xe0\x02\x8e\x00",
+            b"\x40\x03\x00\x02\x97",
+            b"\x20\x02\x00\x00",
+        ],
+        checks::engine,
+    );
+}

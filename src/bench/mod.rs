@@ -2,15 +2,21 @@
 //! latency percentiles, and can gate CI with `--assert`.
 //!
 //! The pure parts (header, plan, stats, result, export, assert) do no I/O and are unit-tested;
-//! the runner drives real connections through the shared connection layer.
+//! the coordinator opens the clients and starts them at a barrier; each role (publisher,
+//! subscriber, held connection) is an event handler on the connection layer's client engine.
 
 pub mod assert;
+pub mod connections;
+pub mod coordinator;
 pub mod export;
 pub mod hdr;
 pub mod header;
+pub mod limits;
+pub mod outcome;
 pub mod plan;
 pub mod progress;
+pub mod publisher;
 pub mod result;
-pub mod run;
-pub mod runner;
+pub mod shared;
 pub mod stats;
+pub mod subscriber;

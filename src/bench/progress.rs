@@ -113,7 +113,7 @@ impl Progress {
             bar.tick();
         } else if self.plain && s.elapsed.as_secs_f64() - self.last_plain >= PLAIN_EVERY {
             self.last_plain = s.elapsed.as_secs_f64();
-            eprintln!("mqtk: bench: {}", line(mode, s).trim_start());
+            crate::output::info(&format!("bench: {}", line(mode, s).trim_start()));
         }
     }
 

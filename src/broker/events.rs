@@ -11,7 +11,7 @@ use mqtt5::broker::events::{
 pub(super) struct StderrLog;
 
 fn log(line: String) {
-    eprintln!("mqtk broker: {line}");
+    crate::output::info(&format!("broker: {line}"));
 }
 
 impl BrokerEventHandler for StderrLog {

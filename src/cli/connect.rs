@@ -14,6 +14,10 @@ use crate::conn::{ConnectOptions, TlsVersion, properties, tls, topic};
 use crate::error::{io_reason, usage};
 use crate::output;
 
+/// Reconnect attempts when `--reconnect-attempts` is not given, for commands that end by
+/// themselves; long-running ones (`sub`, `pub -l`) retry forever unless told otherwise.
+pub const DEFAULT_RECONNECT_ATTEMPTS: u32 = 10;
+
 /// Validates the connection flags into the connection layer's options. Prints (unless
 /// `--quiet`) the warnings that need no connection to know: a password over plain text,
 /// `--insecure`.
@@ -179,7 +183,9 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
         bind: args.bind_address,
         connect_timeout: args.connect_timeout,
         reconnect: ReconnectPolicy {
-            attempts: args.reconnect_attempts,
+            attempts: args
+                .reconnect_attempts
+                .unwrap_or(DEFAULT_RECONNECT_ATTEMPTS),
             max_delay: args.reconnect_max_delay,
         },
         max_incoming_packet,

@@ -22,6 +22,19 @@ impl FromStr for QosLevel {
     }
 }
 
+/// `--reconnect-attempts`: a count, or `inf` / `-1` for no limit.
+pub fn parse_attempts(s: &str) -> Result<u32, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "inf" | "infinite" | "infinity" | "-1" | "∞" => Ok(crate::conn::reconnect::FOREVER),
+        t => match t.parse::<u32>() {
+            Ok(n) if n < crate::conn::reconnect::FOREVER => Ok(n),
+            _ => Err(format!(
+                "'{s}' is not a number of attempts (0 to 4294967294, or inf / -1 for no limit)"
+            )),
+        },
+    }
+}
+
 /// A session expiry interval in seconds, as mosquitto takes it: 0 to 4,294,967,295, where
 /// 4,294,967,295 (also written -1 or ∞) means the session never expires.
 pub fn parse_session_expiry(s: &str) -> Result<u32, String> {

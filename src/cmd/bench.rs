@@ -11,7 +11,7 @@ use crate::bench::export::compare::Run;
 use crate::bench::export::{csv, html, json, text};
 use crate::bench::plan::Plan;
 use crate::bench::result::BenchResult;
-use crate::bench::{assert, run};
+use crate::bench::{assert, coordinator};
 use crate::cli::BenchArgs;
 use crate::cli::bench::{BenchCommand, ChartsChoice};
 use crate::error::{self, Failure, Kind};
@@ -37,7 +37,11 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         .build()?;
     let asserts = plan.asserts.clone();
     let (json, csv) = (plan.json, plan.csv);
-    let run::Outcome { mut result, signal } = rt.block_on(run::execute(plan, opts))?;
+    let coordinator::Outcome {
+        mut result,
+        signal,
+        delivery_failed,
+    } = rt.block_on(coordinator::execute(plan, opts))?;
     // Client tasks still closing must not hold the process.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
 
@@ -65,14 +69,8 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
             .iter()
             .map(|(k, v)| format!("{k}: {v}"))
             .collect();
-        let delivery = result.errors.keys().any(|k| {
-            k.starts_with("lost at QoS")
-                || k.starts_with("not acknowledged")
-                || k.starts_with("publish refused")
-                || k.starts_with("duplicates at QoS")
-        });
         let msg = format!("bench ended with errors ({})", list.join(", "));
-        return Err(if delivery {
+        return Err(if delivery_failed {
             error::delivery(msg)
         } else {
             anyhow::anyhow!(msg)
@@ -160,7 +158,9 @@ fn embedded_broker(
     args.connect.host = addr.ip().to_string();
     args.connect.port = Some(addr.port());
     if !args.connect.quiet {
-        eprintln!("mqtk: bench: started an embedded broker (mqtk broker) on mqtt://{addr}");
+        crate::output::info(&format!(
+            "bench: started an embedded broker (mqtk broker) on mqtt://{addr}"
+        ));
     }
     Ok(Some(broker))
 }

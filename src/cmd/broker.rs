@@ -17,7 +17,7 @@ pub fn run(args: BrokerArgs) -> anyhow::Result<()> {
     if let Some(warning) = network_warning(&options, args.allow_anonymous)
         && !args.quiet
     {
-        eprintln!("mqtk broker: warning: {warning}");
+        crate::output::warn(false, &warning);
     }
     // A broker serves many connections at once; one worker per core (at most 4, it is a test
     // broker) keeps it from becoming the bottleneck of a benchmark.
@@ -55,7 +55,7 @@ async fn serve(options: BrokerOptions, quiet: bool) -> anyhow::Result<()> {
         }
     };
     if !quiet {
-        eprintln!("mqtk broker: {signal_name} received, shutting down");
+        crate::output::info(&format!("broker: {signal_name} received, shutting down"));
     }
     running.shutdown().await
 }
@@ -78,7 +78,9 @@ fn announce(
         } else {
             "anonymous clients allowed"
         };
-        eprintln!("mqtk broker: ready ({auth}); stop with Ctrl-C or SIGTERM");
+        crate::output::info(&format!(
+            "broker: ready ({auth}); stop with Ctrl-C or SIGTERM"
+        ));
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             if !error::is_broken_pipe(&err) {
-                eprintln!("mqtk: error: {}", error::one_line(&err));
+                crate::output::error(&error::one_line(&err));
             }
             ExitCode::from(error::exit_code(&err))
         }
@@ -62,7 +62,7 @@ fn clap_error(err: clap::Error) -> ExitCode {
             ExitCode::from(code)
         }
         _ => {
-            eprintln!("mqtk: error: {} (see --help)", clap_one_line(&err));
+            crate::output::error(&format!("{} (see --help)", clap_one_line(&err)));
             ExitCode::from(error::code::USAGE)
         }
     }

@@ -11,23 +11,23 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, sleep_until};
 
 use crate::cli::PubArgs;
-use crate::conn::inflight::{AckOutcome, Inflight};
 use crate::conn::packet::PROTOCOL_MAX_PACKET;
-use crate::conn::reconnect::{DROPS_IN_A_ROW, Reconnector};
-use crate::conn::{
-    ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, connect, reason,
-    topic,
-};
-use crate::error::io_reason;
-use crate::error::{delivery, usage};
+use crate::conn::reconnect::FOREVER;
+use crate::conn::{Client, ConnectOptions, Event, OutPublish, Setup, topic};
+use crate::error::{Kind, delivery, io_reason, kind_of, usage};
 use crate::message::PublishProperties;
+use crate::output;
 use crate::signals::{Signals, interrupted};
 
 /// Stop taking new messages while this much is waiting to be written.
 const WRITE_HIGH_WATER: usize = 64 * 1024;
 
 pub fn run(args: PubArgs) -> anyhow::Result<()> {
-    let opts = crate::cli::connect::connect_options(&args.connect)?;
+    let mut opts = crate::cli::connect::connect_options(&args.connect)?;
+    if args.payload.stdin_line && args.connect.reconnect_attempts.is_none() {
+        // A live stream (`tail -f | mqtk pub -l`) must outlive broker restarts.
+        opts.reconnect.attempts = FOREVER;
+    }
     let topic = args
         .topic
         .clone()
@@ -281,118 +281,73 @@ struct Tally {
 
 async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
-    let mut session = signals
-        .or_interrupt(connect(&opts), || "not connected; nothing sent".into())
+    let setup = Setup {
+        max_inflight: plan.max_inflight,
+        publishes: Some((plan.qos, plan.retain)),
+    };
+    let mut client: Client = signals
+        .or_interrupt(Client::connect(opts, setup), || {
+            "not connected; nothing sent".into()
+        })
         .await?;
-    session.reader.set_quickack(plan.qos > 0);
-    session.info.check_limits(plan.qos, plan.retain)?;
-    let mut inflight = Inflight::new(plan.max_inflight.min(session.info.receive_maximum));
     let mut tally = Tally::default();
     let mut exhausted = false;
-    let mut reconnector = Reconnector::new();
 
     loop {
-        // Packets that arrived with the last read (or with CONNACK) come first.
-        let before = inflight.len();
-        let mut lost = handle_incoming(&mut session, &mut inflight, &mut tally)?;
-        if inflight.len() < before {
-            reconnector.progress();
-        }
-        // Queue as much as the window and the write buffer allow.
-        while !exhausted
-            && session.writer.buffered() < WRITE_HIGH_WATER
-            && (plan.qos == 0 || inflight.has_room())
-        {
-            match source.try_next()? {
-                Next::Message(payload) => {
-                    let msg = plan.message(payload);
-                    if plan.qos == 0 {
-                        session.writer.queue(&Outgoing::Publish(msg))?;
-                    } else {
-                        let packet = inflight.publish(msg);
-                        session.writer.queue(&packet)?;
-                    }
+        // What arrived with the last read (or with CONNACK) comes first.
+        while let Some(event) = client.next_event()? {
+            match event {
+                Event::Refused { text, .. } => {
+                    tally.refused += 1;
+                    tally.first_refusal.get_or_insert(text);
                 }
+                // A persistent session may hold messages for this client id: acknowledge them
+                // so the broker does not resend them forever.
+                Event::Message(m) => client.ack(&m)?,
+                Event::Link(link) => output::link(client.options(), &link),
+                Event::Delivered(()) | Event::Subscribed { .. } | Event::Unsubscribed => {}
+            }
+        }
+        let has_room = |c: &Client| {
+            c.ready() && c.buffered() < WRITE_HIGH_WATER && (plan.qos == 0 || c.room() > 0)
+        };
+        // Queue as much as the window and the write buffer allow.
+        while !exhausted && has_room(&client) {
+            match source.try_next()? {
+                Next::Message(payload) => client.publish(plan.message(payload), ())?,
                 Next::NotYet => break,
                 Next::Exhausted => exhausted = true,
             }
         }
-        if inflight.is_empty() && session.writer.buffered() == 0 {
+        if client.ready() && client.in_flight() == 0 && client.buffered() == 0 {
             if exhausted {
                 break;
             }
             source.previous_delivered();
         }
 
-        let can_take = !exhausted
-            && session.writer.buffered() < WRITE_HIGH_WATER
-            && (plan.qos == 0 || inflight.has_room());
-        let keepalive_at = session.keepalive.deadline(session.writer.last_write());
-        if lost.is_none() {
-            lost = tokio::select! {
-            r = session.reader.fill() => match r {
-                Ok(0) => Some("the broker closed the connection".to_string()),
-                Ok(_) => None,
-                Err(e) => Some(format!("connection lost: {e:#}")),
-            },
-            r = source.wait(), if can_take => { r?; None }
-            r = session.writer.flush(), if session.writer.buffered() > 0 => {
-                r.err().map(|e| format!("connection lost: {e:#}"))
-            }
-            _ = sleep_until(keepalive_at) => {
-                match session.keepalive.due(Instant::now(), session.writer.last_write()) {
-                    Some(KeepaliveAction::SendPing) => { session.writer.queue(&Outgoing::PingReq)?; None }
-                    Some(KeepaliveAction::Dead) => Some("the broker stopped responding (no PINGRESP)".to_string()),
-                    None => None,
+        let can_take = !exhausted && has_room(&client);
+        tokio::select! {
+            r = client.io() => {
+                if let Err(e) = r {
+                    return Err(not_delivered(e, client.in_flight(), exhausted));
                 }
             }
+            r = source.wait(), if can_take => r?,
             sig = signals.recv() => {
+                let what = if client.ready() {
+                    format!("{} message(s) not acknowledged", client.in_flight())
+                } else {
+                    format!("{} message(s) not acknowledged (while reconnecting)", client.in_flight())
+                };
                 // A deliberate stop: disconnect cleanly so the broker does not send the will.
-                session.disconnect().await;
-                return Err(interrupted(sig, format!(
-                    "{} message(s) not acknowledged", inflight.len()
-                )));
-            }
-            };
-        }
-        if let Some(why) = lost {
-            let unacked = inflight.len();
-            if unacked > 0 && reconnector.keeps_dropping() {
-                return Err(delivery(format!(
-                    "{why}, {DROPS_IN_A_ROW} times in a row after mqtk re-sent its unacknowledged \
-                     messages, none of them acknowledged: the broker does not accept them (an \
-                     MQTT 3.1.1 broker closes the connection instead of refusing a publish, e.g. \
-                     one above its maximum QoS, or more in flight than it allows: see -M); \
-                     {unacked} message(s) not acknowledged"
-                )));
-            }
-            let unsent = if exhausted {
-                ""
-            } else {
-                ", and the rest of the input not sent"
-            };
-            let reconnecting = async {
-                reconnector.reconnect(&opts, &why).await.map_err(|e| {
-                    delivery(format!(
-                        "{e:#}; {unacked} message(s) not acknowledged{unsent}"
-                    ))
-                })
-            };
-            session = signals
-                .or_interrupt(reconnecting, || {
-                    format!("{unacked} message(s) not acknowledged (while reconnecting)")
-                })
-                .await?;
-            session.reader.set_quickack(plan.qos > 0);
-            session.info.check_limits(plan.qos, plan.retain)?;
-            inflight.set_limit(plan.max_inflight.min(session.info.receive_maximum));
-            for packet in inflight.resend() {
-                session.writer.queue(&packet)?;
+                client.disconnect().await;
+                return Err(interrupted(sig, what));
             }
         }
     }
 
-    session.disconnect().await;
+    client.disconnect().await;
     if tally.refused > 0 {
         return Err(delivery(format!(
             "the broker refused {} message(s): {}",
@@ -403,103 +358,20 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
     Ok(())
 }
 
-/// Handles every complete packet read so far. Returns why the connection is over, if it is.
-fn handle_incoming(
-    session: &mut Session,
-    inflight: &mut Inflight<OutPublish>,
-    tally: &mut Tally,
-) -> anyhow::Result<Option<String>> {
-    while let Some(packet) = session.reader.try_next()? {
-        session.keepalive.heard_from_broker();
-        match packet {
-            Incoming::PubAck {
-                pkid,
-                reason,
-                reason_string,
-            } => {
-                if reason >= 0x80 {
-                    refuse(inflight, tally, pkid, reason, reason_string);
-                } else {
-                    inflight.first_ack(pkid);
-                }
-            }
-            Incoming::PubRec {
-                pkid,
-                reason,
-                reason_string,
-            } => {
-                if reason >= 0x80 {
-                    refuse(inflight, tally, pkid, reason, reason_string);
-                } else if matches!(inflight.first_ack(pkid), AckOutcome::SendPubRel) {
-                    session.writer.queue(&Outgoing::PubRel(pkid))?;
-                }
-            }
-            Incoming::PubComp { pkid, .. } => {
-                // 0x92 (identifier not found) after a lost session: the broker had the message.
-                inflight.complete(pkid);
-            }
-            // A persistent session may hold messages for this client id: acknowledge them so the
-            // broker does not resend them forever.
-            Incoming::Publish(m) => match m.qos {
-                1 => session.writer.queue(&Outgoing::PubAck(m.pkid))?,
-                2 => session.writer.queue(&Outgoing::PubRec(m.pkid))?,
-                _ => {}
-            },
-            Incoming::PubRel { pkid } => session.writer.queue(&Outgoing::PubComp(pkid))?,
-            Incoming::Disconnect {
-                reason,
-                reason_string,
-            } => {
-                let text = reason::describe(reason, true, reason_string.as_deref());
-                if is_fatal_disconnect(reason) {
-                    return Err(delivery(format!(
-                        "the broker disconnected mqtk: {text}; {} message(s) not acknowledged",
-                        inflight.len()
-                    )));
-                }
-                return Ok(Some(format!("the broker disconnected mqtk: {text}")));
-            }
-            Incoming::PingResp | Incoming::SubAck { .. } | Incoming::UnsubAck { .. } => {}
-            Incoming::Unexpected(what) => {
-                return Ok(Some(format!("protocol error: the broker sent {what}")));
-            }
+/// The connection is over for good: whatever the cause (refused on reconnect, unreachable), what
+/// was published and not acknowledged makes it a delivery failure (exit 6), with the counts.
+fn not_delivered(e: anyhow::Error, unacked: usize, exhausted: bool) -> anyhow::Error {
+    match kind_of(&e) {
+        Some(Kind::Unreachable | Kind::Refused(_)) => {
+            let unsent = if exhausted {
+                ""
+            } else {
+                ", and the rest of the input not sent"
+            };
+            delivery(format!(
+                "{e:#}; {unacked} message(s) not acknowledged{unsent}"
+            ))
         }
+        _ => e,
     }
-    Ok(None)
-}
-
-fn refuse(
-    inflight: &mut Inflight<OutPublish>,
-    tally: &mut Tally,
-    pkid: u16,
-    reason: u8,
-    reason_string: Option<String>,
-) {
-    if inflight.remove(pkid).is_some() {
-        tally.refused += 1;
-        tally
-            .first_refusal
-            .get_or_insert_with(|| reason::describe(reason, true, reason_string.as_deref()));
-    }
-}
-
-/// MQTT 5 DISCONNECT reasons that a reconnect would only repeat.
-pub fn is_fatal_disconnect(reason: u8) -> bool {
-    matches!(
-        reason,
-        0x81 | 0x82
-            | 0x87
-            | 0x8A
-            | 0x8E
-            | 0x90
-            | 0x93
-            | 0x94
-            | 0x95
-            | 0x97
-            | 0x99
-            | 0x9A
-            | 0x9B
-            | 0x9C
-            | 0x9D
-    )
 }

@@ -7,22 +7,22 @@ use std::io::{IsTerminal, Write};
 use tokio::time::{Instant, sleep_until};
 
 use crate::cli::SubArgs;
-use crate::conn::receipts::{Receipt, Receipts};
-use crate::conn::reconnect::{DROPS_IN_A_ROW, Reconnector};
+use crate::conn::reconnect::FOREVER;
 use crate::conn::{
-    ConnectOptions, Incoming, KeepaliveAction, OutPublish, Outgoing, Session, SubscribeFilter,
-    connect, reason, topic,
+    Client, ConnectOptions, Event, OutPublish, Setup, SubscribeFilter, reason, topic,
 };
 use crate::error::{Failure, Kind, delivery, usage};
 use crate::format::Formatter;
 use crate::message::Message;
-use crate::signals::{Signals, interrupted};
-
-const SUBSCRIBE_ID: u16 = 1;
-const UNSUBSCRIBE_ID: u16 = 2;
+use crate::output;
+use crate::signals::Signals;
 
 pub fn run(args: SubArgs) -> anyhow::Result<()> {
-    let opts = crate::cli::connect::connect_options(&args.connect)?;
+    let mut opts = crate::cli::connect::connect_options(&args.connect)?;
+    if args.connect.reconnect_attempts.is_none() {
+        // A logger must outlive broker restarts and maintenance, as mosquitto_sub does.
+        opts.reconnect.attempts = FOREVER;
+    }
     let plan = Plan::from_args(&args, &opts)?;
     let color = crate::output::use_color(args.output.color, std::io::stdout().is_terminal());
     let formatter = Formatter::new(&args.output, color)?;
@@ -97,20 +97,15 @@ impl Plan {
         })
     }
 
-    fn queue_requests(&self, session: &mut Session, opts: &ConnectOptions) -> anyhow::Result<()> {
+    fn send_requests(&self, client: &mut Client, opts: &ConnectOptions) -> anyhow::Result<()> {
         if !self.filters.is_empty() {
-            session.writer.queue(&Outgoing::Subscribe {
-                pkid: SUBSCRIBE_ID,
-                filters: self.filters.clone(),
-                properties: opts.properties.subscribe.clone(),
-            })?;
+            client.subscribe(self.filters.clone(), opts.properties.subscribe.clone())?;
         }
         if !self.unsubscribe.is_empty() {
-            session.writer.queue(&Outgoing::Unsubscribe {
-                pkid: UNSUBSCRIBE_ID,
-                filters: self.unsubscribe.clone(),
-                properties: opts.properties.unsubscribe.clone(),
-            })?;
+            client.unsubscribe(
+                self.unsubscribe.clone(),
+                opts.properties.unsubscribe.clone(),
+            )?;
         }
         Ok(())
     }
@@ -121,206 +116,112 @@ impl Plan {
     }
 }
 
-/// Why the receive loop stopped.
-enum Stop {
-    Done,
-    Lost(String),
-}
+/// The receive loop is over: every message wanted was printed (`-C`, `-E`, `--retained-only`).
+struct Done;
 
 struct Receiver {
     plan: Plan,
     formatter: Formatter,
     out: Vec<u8>,
     printed: u64,
-    /// QoS 2 receipts: a redelivered message is acknowledged, not printed again.
-    receipts: Receipts,
     pending_acks: usize,
-    /// The last SUBSCRIBE sent has been acknowledged.
-    subscribed: bool,
     v5: bool,
 }
 
 async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
-    let mut session = signals
-        .or_interrupt(connect(&opts), || "not connected".into())
-        .await?;
+    let v5 = opts.protocol.is_v5();
+    let connecting = Client::connect(opts.clone(), Setup::default());
+    // A signal is the normal way to stop a subscriber, even before it is connected: exit 0.
+    let mut client: Client = tokio::select! {
+        r = connecting => r?,
+        _ = signals.recv() => return Ok(()),
+    };
     let deadline = plan.timeout.map(|t| Instant::now() + t);
-    plan.queue_requests(&mut session, &opts)?;
+    plan.send_requests(&mut client, &opts)?;
     let mut rx = Receiver {
         pending_acks: plan.pending_acks(),
-        subscribed: plan.filters.is_empty(),
         plan,
         formatter,
         out: Vec::with_capacity(64 * 1024),
         printed: 0,
-        receipts: Receipts::default(),
-        v5: opts.protocol.is_v5(),
+        v5,
     };
     let far = Instant::now() + std::time::Duration::from_secs(86_400 * 365);
-    let mut reconnector = Reconnector::new();
 
     loop {
-        // Packets that arrived with the last read (or with CONNACK) come first.
-        let mut stop = rx.handle_incoming(&mut session, &mut reconnector)?;
+        // What arrived with the last read (or with CONNACK) comes first.
+        let done = rx.handle_events(&mut client)?;
         rx.flush_stdout()?;
-        let keepalive_at = session.keepalive.deadline(session.writer.last_write());
-        if stop.is_none() {
-            stop = tokio::select! {
-            r = session.reader.fill() => match r {
-                Ok(0) => Some(Stop::Lost("the broker closed the connection".into())),
-                Ok(_) => None,
-                Err(e) => Some(Stop::Lost(format!("connection lost: {e:#}"))),
-            },
-            r = session.writer.flush(), if session.writer.buffered() > 0 => {
-                r.err().map(|e| Stop::Lost(format!("connection lost: {e:#}")))
-            }
-            _ = sleep_until(keepalive_at) => {
-                match session.keepalive.due(Instant::now(), session.writer.last_write()) {
-                    Some(KeepaliveAction::SendPing) => { session.writer.queue(&Outgoing::PingReq)?; None }
-                    Some(KeepaliveAction::Dead) => Some(Stop::Lost("the broker stopped responding (no PINGRESP)".into())),
-                    None => None,
-                }
-            }
+        if done.is_some() {
+            client.disconnect().await;
+            return Ok(());
+        }
+        tokio::select! {
+            r = client.io() => r?,
             _ = sleep_until(deadline.unwrap_or(far)) => {
-                rx.flush_stdout()?;
-                session.disconnect().await;
+                client.disconnect().await;
                 return Err(Failure::new(Kind::Timeout, format!(
                     "timed out after {:?} ({} message(s) received)",
                     rx.plan.timeout.unwrap_or_default(), rx.printed
                 )).into());
             }
-            sig = signals.recv() => {
-                rx.flush_stdout()?;
-                session.disconnect().await;
-                return Err(interrupted(sig, format!("{} message(s) received", rx.printed)));
-            }
-            };
-        }
-        match stop {
-            None => {}
-            Some(Stop::Done) => {
-                rx.flush_stdout()?;
-                session.disconnect().await;
+            _ = signals.recv() => {
+                // Stopping a subscriber with a signal is how it normally ends (as mosquitto_sub).
+                client.disconnect().await;
                 return Ok(());
-            }
-            Some(Stop::Lost(why)) => {
-                rx.flush_stdout()?;
-                if !rx.subscribed && reconnector.keeps_dropping() {
-                    let filters: Vec<&str> =
-                        rx.plan.filters.iter().map(|f| f.filter.as_str()).collect();
-                    return Err(delivery(format!(
-                        "{why}, {DROPS_IN_A_ROW} times in a row after mqtk subscribed to '{}', \
-                         before acknowledging the subscription: the broker does not accept it \
-                         (some brokers close the connection instead of refusing a subscription)",
-                        filters.join("', '")
-                    )));
-                }
-                let printed = rx.printed;
-                session = signals
-                    .or_interrupt(reconnector.reconnect(&opts, &why), || {
-                        format!("{printed} message(s) received (while reconnecting)")
-                    })
-                    .await?;
-                if !session.info.session_present {
-                    // The broker forgot us: subscriptions and QoS 2 state went with the session.
-                    rx.receipts.clear();
-                    rx.plan.queue_requests(&mut session, &opts)?;
-                    rx.subscribed = rx.plan.filters.is_empty();
-                }
             }
         }
     }
 }
 
 impl Receiver {
-    fn handle_incoming(
-        &mut self,
-        session: &mut Session,
-        reconnector: &mut Reconnector,
-    ) -> anyhow::Result<Option<Stop>> {
-        while let Some(packet) = session.reader.try_next()? {
-            session.keepalive.heard_from_broker();
-            // A PINGRESP counts too: an idle subscriber whose connection some proxy keeps
-            // dropping must not run out of attempts while its session works.
-            if matches!(
-                packet,
-                Incoming::Publish(_) | Incoming::SubAck { .. } | Incoming::PingResp
-            ) {
-                reconnector.progress();
-            }
-            match packet {
-                Incoming::Publish(m) => {
-                    if let Some(stop) = self.on_message(session, m)? {
-                        return Ok(Some(stop));
+    fn handle_events(&mut self, client: &mut Client) -> anyhow::Result<Option<Done>> {
+        while let Some(event) = client.next_event()? {
+            match event {
+                Event::Message(m) => {
+                    if let Some(done) = self.on_message(client, m)? {
+                        return Ok(Some(done));
                     }
                 }
-                Incoming::PubRel { pkid } => {
-                    self.receipts.release(pkid);
-                    session.writer.queue(&Outgoing::PubComp(pkid))?;
-                }
-                Incoming::SubAck {
+                Event::Subscribed {
+                    filters,
                     codes,
                     reason_string,
-                    ..
                 } => {
-                    for (code, f) in codes.iter().zip(&self.plan.filters) {
+                    for (code, f) in codes.iter().zip(&filters) {
                         if *code >= 0x80 {
                             return Err(delivery(format!(
-                                "the broker refused the subscription to '{}': {}",
-                                f.filter,
+                                "the broker refused the subscription to '{f}': {}",
                                 reason::describe(*code, self.v5, reason_string.as_deref())
                             )));
                         }
                     }
-                    self.subscribed = true;
-                    if let Some(stop) = self.acked_request() {
-                        return Ok(Some(stop));
+                    if let Some(done) = self.acked_request() {
+                        return Ok(Some(done));
                     }
                 }
-                Incoming::UnsubAck { .. } => {
-                    if let Some(stop) = self.acked_request() {
-                        return Ok(Some(stop));
+                Event::Unsubscribed => {
+                    if let Some(done) = self.acked_request() {
+                        return Ok(Some(done));
                     }
                 }
-                Incoming::Disconnect {
-                    reason,
-                    reason_string,
-                } => {
-                    let text = reason::describe(reason, true, reason_string.as_deref());
-                    if super::publish::is_fatal_disconnect(reason) {
-                        return Err(anyhow::anyhow!("the broker disconnected mqtk: {text}"));
-                    }
-                    return Ok(Some(Stop::Lost(format!(
-                        "the broker disconnected mqtk: {text}"
-                    ))));
-                }
-                Incoming::PingResp | Incoming::PubAck { .. } | Incoming::PubRec { .. } => {}
-                Incoming::PubComp { .. } => {}
-                Incoming::Unexpected(what) => {
-                    return Ok(Some(Stop::Lost(format!(
-                        "protocol error: the broker sent {what}"
-                    ))));
-                }
+                Event::Link(link) => output::link(client.options(), &link),
+                Event::Delivered(()) | Event::Refused { .. } => {}
             }
         }
         Ok(None)
     }
 
-    fn acked_request(&mut self) -> Option<Stop> {
+    fn acked_request(&mut self) -> Option<Done> {
         self.pending_acks = self.pending_acks.saturating_sub(1);
-        (self.plan.exit_after_subscribe && self.pending_acks == 0).then_some(Stop::Done)
+        (self.plan.exit_after_subscribe && self.pending_acks == 0).then_some(Done)
     }
 
-    fn on_message(&mut self, session: &mut Session, m: Message) -> anyhow::Result<Option<Stop>> {
+    fn on_message(&mut self, client: &mut Client, m: Message) -> anyhow::Result<Option<Done>> {
         if self.plan.retained_only && !m.retain {
             // Left unacknowledged on purpose: it was not printed.
-            return Ok(Some(Stop::Done));
-        }
-        if m.qos == 2 && self.receipts.publish(&m) == Receipt::Duplicate {
-            // Redelivery of a message already printed: acknowledge again, print nothing.
-            session.writer.queue(&Outgoing::PubRec(m.pkid))?;
-            return Ok(None);
+            return Ok(Some(Done));
         }
         let hidden = (self.plan.no_retained && m.retain)
             || self.plan.hide.iter().any(|f| topic::matches(f, &m.topic));
@@ -329,19 +230,16 @@ impl Receiver {
             self.printed += 1;
         }
         if self.plan.remove_retained && m.retain && !m.payload.is_empty() {
-            session.writer.queue(&Outgoing::Publish(OutPublish {
+            let clear = OutPublish {
                 topic: m.topic.clone(),
                 retain: true,
                 ..Default::default()
-            }))?;
+            };
+            client.publish(clear, ())?;
         }
-        match m.qos {
-            1 => session.writer.queue(&Outgoing::PubAck(m.pkid))?,
-            2 => session.writer.queue(&Outgoing::PubRec(m.pkid))?,
-            _ => {}
-        }
+        client.ack(&m)?;
         if self.plan.count.is_some_and(|c| self.printed >= c) {
-            return Ok(Some(Stop::Done));
+            return Ok(Some(Done));
         }
         Ok(None)
     }

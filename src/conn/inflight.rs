@@ -42,6 +42,9 @@ pub struct Inflight<T> {
     next_id: u16,
     limit: usize,
     seq: u64,
+    /// Identifiers of SUBSCRIBE/UNSUBSCRIBE requests awaiting their acknowledgement: the
+    /// identifier space is shared with PUBLISH, so these are skipped too.
+    requests: Vec<u16>,
 }
 
 impl<T> Inflight<T> {
@@ -52,7 +55,41 @@ impl<T> Inflight<T> {
             next_id: 1,
             limit: limit.max(1) as usize,
             seq: 0,
+            requests: Vec::new(),
         }
+    }
+
+    fn free_id(&mut self) -> u16 {
+        let mut id = self.next_id;
+        while self.slots.contains_key(&id) || self.requests.contains(&id) {
+            id = if id == u16::MAX { 1 } else { id + 1 };
+        }
+        self.next_id = if id == u16::MAX { 1 } else { id + 1 };
+        id
+    }
+
+    /// A free identifier for a SUBSCRIBE or UNSUBSCRIBE, held until [`release`](Self::release).
+    pub fn request_id(&mut self) -> u16 {
+        let id = self.free_id();
+        self.requests.push(id);
+        id
+    }
+
+    /// The request `id` was acknowledged; false if it was not awaited.
+    pub fn release(&mut self, id: u16) -> bool {
+        let before = self.requests.len();
+        self.requests.retain(|&r| r != id);
+        self.requests.len() < before
+    }
+
+    /// Requests awaiting their acknowledgement.
+    pub fn requests(&self) -> &[u16] {
+        &self.requests
+    }
+
+    /// Forgets the awaited requests (a new connection re-sends them with new identifiers).
+    pub fn clear_requests(&mut self) {
+        self.requests.clear();
     }
 
     pub fn set_limit(&mut self, limit: u16) {
@@ -79,11 +116,7 @@ impl<T> Inflight<T> {
     /// Registers a QoS 1/2 message and returns the free packet identifier it must be sent with.
     /// The caller checks [`has_room`](Self::has_room) first.
     pub fn insert(&mut self, qos: u8, value: T) -> u16 {
-        let mut id = self.next_id;
-        while self.slots.contains_key(&id) {
-            id = if id == u16::MAX { 1 } else { id + 1 };
-        }
-        self.next_id = if id == u16::MAX { 1 } else { id + 1 };
+        let id = self.free_id();
         self.seq += 1;
         self.slots.insert(
             id,
@@ -95,6 +128,11 @@ impl<T> Inflight<T> {
             },
         );
         id
+    }
+
+    /// The value kept for `pkid`.
+    pub fn get(&self, pkid: u16) -> Option<&T> {
+        self.slots.get(&pkid).map(|e| &e.value)
     }
 
     /// A PUBACK (QoS 1) or PUBREC (QoS 2) for `pkid`.
@@ -131,6 +169,25 @@ impl<T> Inflight<T> {
         self.slots.clear();
         n
     }
+
+    /// The packets that re-establish every unacknowledged message on a new connection, in their
+    /// original order: PUBLISH with the DUP flag for those not yet acknowledged (taken from each
+    /// value with `publish_of`), PUBREL for QoS 2 messages the broker already received.
+    pub fn resend(&self, publish_of: impl Fn(&T) -> &OutPublish) -> Vec<Outgoing> {
+        let mut entries: Vec<(&u16, &Entry<T>)> = self.slots.iter().collect();
+        entries.sort_by_key(|(_, e)| e.seq);
+        entries
+            .into_iter()
+            .map(|(&pkid, e)| match e.stage {
+                Stage::Published => Outgoing::Publish(OutPublish {
+                    dup: true,
+                    pkid,
+                    ..publish_of(&e.value).clone()
+                }),
+                Stage::Released => Outgoing::PubRel(pkid),
+            })
+            .collect()
+    }
 }
 
 impl Inflight<OutPublish> {
@@ -140,25 +197,6 @@ impl Inflight<OutPublish> {
         // The copy's own pkid is not kept up to date: `resend` takes the identifier from the key.
         publish.pkid = self.insert(publish.qos, publish.clone());
         Outgoing::Publish(publish)
-    }
-
-    /// The packets that re-establish every unacknowledged message on a new connection, in their
-    /// original order: PUBLISH with the DUP flag for those not yet acknowledged, PUBREL for QoS 2
-    /// messages the broker already received.
-    pub fn resend(&self) -> Vec<Outgoing> {
-        let mut entries: Vec<(&u16, &Entry<OutPublish>)> = self.slots.iter().collect();
-        entries.sort_by_key(|(_, e)| e.seq);
-        entries
-            .into_iter()
-            .map(|(&pkid, e)| match e.stage {
-                Stage::Published => Outgoing::Publish(OutPublish {
-                    dup: true,
-                    pkid,
-                    ..e.value.clone()
-                }),
-                Stage::Released => Outgoing::PubRel(pkid),
-            })
-            .collect()
     }
 }
 
@@ -206,13 +244,24 @@ mod tests {
         assert!(matches!(f.first_ack(a), AckOutcome::SendPubRel));
         // A repeated PUBREC gets PUBREL again.
         assert!(matches!(f.first_ack(a), AckOutcome::SendPubRel));
-        let resend = f.resend();
+        let resend = f.resend(|p| p);
         assert!(matches!(resend[0], Outgoing::PubRel(x) if x == a));
         assert!(matches!(&resend[1], Outgoing::Publish(p) if p.pkid == b && p.dup));
         assert!(f.complete(a).is_some());
         assert!(matches!(f.first_ack(b), AckOutcome::Completed(p) if p.qos == 1));
         assert!(f.is_empty());
         assert!(matches!(f.first_ack(b), AckOutcome::Unknown));
+    }
+
+    #[test]
+    fn request_ids_are_skipped_by_publishes() {
+        let mut f = Inflight::<OutPublish>::new(10);
+        let r = f.request_id();
+        assert_eq!(r, 1);
+        assert_eq!(id(&f.publish(msg(1))), 2);
+        assert!(f.release(r));
+        assert!(!f.release(r));
+        assert!(f.requests().is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! TLS, WebSocket, Unix socket), the MQTT session over rumqttc's packet codec (3.1.1 and 5), and
 //! CONNACK / reason codes -> clear errors.
 
+pub mod opener;
 pub mod options;
 pub mod packet;
 pub mod properties;
@@ -10,6 +11,7 @@ pub mod topic;
 pub mod url;
 pub mod version;
 
+pub use client::{Client, Event, Link, Setup};
 pub use options::ConnectOptions;
 pub use packet::{Incoming, OutPublish, Outgoing, SubscribeFilter};
 pub use version::{ProtocolVersion, TlsVersion};
@@ -20,6 +22,7 @@ pub mod transport;
 pub use session::{
     ConnAckInfo, Keepalive, KeepaliveAction, PacketReader, PacketWriter, Session, connect,
 };
+pub mod client;
 pub mod inflight;
 pub mod receipts;
 pub mod reconnect;

@@ -35,7 +35,8 @@ pub enum Outgoing {
         properties: Option<v5::UnsubscribeProperties>,
     },
     PingReq,
-    Disconnect,
+    /// With the `-D disconnect` properties (MQTT 5).
+    Disconnect(Option<v5::DisconnectProperties>),
 }
 
 /// An outgoing PUBLISH.
@@ -137,7 +138,7 @@ impl fmt::Display for Outgoing {
                 f.write_str(")")
             }
             Outgoing::PingReq => f.write_str("PINGREQ"),
-            Outgoing::Disconnect => f.write_str("DISCONNECT"),
+            Outgoing::Disconnect(_) => f.write_str("DISCONNECT"),
         }
     }
 }
@@ -201,6 +202,18 @@ impl fmt::Display for Incoming {
     }
 }
 
+/// The `-d` line of `p` sent with identifier `pkid` and DUP flag `dup`.
+pub(crate) fn publish_debug_line(p: &OutPublish, pkid: u16, dup: bool) -> String {
+    format!(
+        "PUBLISH (d{}, q{}, r{}, m{pkid}, '{}', ... ({} bytes))",
+        u8::from(dup),
+        p.qos,
+        u8::from(p.retain),
+        p.topic,
+        p.payload.len()
+    )
+}
+
 fn publish_line(
     f: &mut fmt::Formatter<'_>,
     (dup, qos, retain, pkid): (bool, u8, bool, u16),
@@ -247,10 +260,42 @@ pub fn encode(
     buf: &mut BytesMut,
     max: usize,
 ) -> Result<(), CodecError> {
+    encode_as(protocol, packet, None, buf, max)
+}
+
+/// Appends the encoding of `publish` sent with identifier `pkid` and the DUP flag `dup`, whatever
+/// its own fields say: the engine keeps one copy of each unacknowledged message and encodes it
+/// from there, without another copy per sending.
+pub fn encode_publish(
+    protocol: ProtocolVersion,
+    publish: &OutPublish,
+    pkid: u16,
+    dup: bool,
+    buf: &mut BytesMut,
+    max: usize,
+) -> Result<(), CodecError> {
+    // The wrapper only borrows: Outgoing::Publish needs an owned value, so the publish goes
+    // through `encode_as` with its identifier and DUP flag given apart.
+    encode_as(
+        protocol,
+        &Outgoing::PingReq,
+        Some((publish, pkid, dup)),
+        buf,
+        max,
+    )
+}
+
+fn encode_as(
+    protocol: ProtocolVersion,
+    packet: &Outgoing,
+    publish: Option<(&OutPublish, u16, bool)>,
+    buf: &mut BytesMut,
+    max: usize,
+) -> Result<(), CodecError> {
     let result = if protocol.is_v5() {
-        encode5(packet, buf, max)
+        encode5(packet, publish, buf, max)
     } else {
-        encode4(packet, buf, max)
+        encode4(packet, publish, buf, max)
     };
     result.map_err(|e| match e {
         Enc::TooLarge(size) => CodecError::TooLarge { size, max },
@@ -263,33 +308,44 @@ enum Enc {
     Other(String),
 }
 
-fn encode4(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc> {
-    let p = match packet {
-        Outgoing::Publish(p) => v4::Packet::Publish(v4::Publish {
-            dup: p.dup,
+fn encode4(
+    packet: &Outgoing,
+    publish: Option<(&OutPublish, u16, bool)>,
+    buf: &mut BytesMut,
+    max: usize,
+) -> Result<(), Enc> {
+    let publish4 = |p: &OutPublish, pkid, dup| {
+        v4::Packet::Publish(v4::Publish {
+            dup,
             qos: qos3(p.qos),
             retain: p.retain,
             topic: p.topic.clone(),
-            pkid: p.pkid,
+            pkid,
             payload: p.payload.clone(),
-        }),
-        Outgoing::PubAck(id) => v4::Packet::PubAck(v4::PubAck::new(*id)),
-        Outgoing::PubRec(id) => v4::Packet::PubRec(v4::PubRec::new(*id)),
-        Outgoing::PubRel(id) => v4::Packet::PubRel(v4::PubRel::new(*id)),
-        Outgoing::PubComp(id) => v4::Packet::PubComp(v4::PubComp::new(*id)),
-        Outgoing::Subscribe { pkid, filters, .. } => v4::Packet::Subscribe(v4::Subscribe {
+        })
+    };
+    let p = match (packet, publish) {
+        (_, Some((p, pkid, dup))) => publish4(p, pkid, dup),
+        (Outgoing::Publish(p), None) => publish4(p, p.pkid, p.dup),
+        (Outgoing::PubAck(id), None) => v4::Packet::PubAck(v4::PubAck::new(*id)),
+        (Outgoing::PubRec(id), None) => v4::Packet::PubRec(v4::PubRec::new(*id)),
+        (Outgoing::PubRel(id), None) => v4::Packet::PubRel(v4::PubRel::new(*id)),
+        (Outgoing::PubComp(id), None) => v4::Packet::PubComp(v4::PubComp::new(*id)),
+        (Outgoing::Subscribe { pkid, filters, .. }, None) => v4::Packet::Subscribe(v4::Subscribe {
             pkid: *pkid,
             filters: filters
                 .iter()
                 .map(|f| v4::SubscribeFilter::new(f.filter.clone(), qos3(f.qos)))
                 .collect(),
         }),
-        Outgoing::Unsubscribe { pkid, filters, .. } => v4::Packet::Unsubscribe(v4::Unsubscribe {
-            pkid: *pkid,
-            topics: filters.clone(),
-        }),
-        Outgoing::PingReq => v4::Packet::PingReq,
-        Outgoing::Disconnect => v4::Packet::Disconnect,
+        (Outgoing::Unsubscribe { pkid, filters, .. }, None) => {
+            v4::Packet::Unsubscribe(v4::Unsubscribe {
+                pkid: *pkid,
+                topics: filters.clone(),
+            })
+        }
+        (Outgoing::PingReq, None) => v4::Packet::PingReq,
+        (Outgoing::Disconnect(_), None) => v4::Packet::Disconnect,
     };
     p.write(buf, max).map(|_| ()).map_err(|e| match e {
         m3::Error::OutgoingPacketTooLarge { pkt_size, .. } => Enc::TooLarge(pkt_size),
@@ -297,26 +353,38 @@ fn encode4(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc>
     })
 }
 
-fn encode5(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc> {
-    let p = match packet {
-        Outgoing::Publish(p) => v5::Packet::Publish(v5::Publish {
-            dup: p.dup,
+fn encode5(
+    packet: &Outgoing,
+    publish: Option<(&OutPublish, u16, bool)>,
+    buf: &mut BytesMut,
+    max: usize,
+) -> Result<(), Enc> {
+    let publish5 = |p: &OutPublish, pkid, dup| {
+        v5::Packet::Publish(v5::Publish {
+            dup,
             qos: qos5(p.qos),
             retain: p.retain,
             topic: Bytes::copy_from_slice(p.topic.as_bytes()),
-            pkid: p.pkid,
+            pkid,
             payload: p.payload.clone(),
             properties: p.properties.as_ref().map(publish_properties_out),
-        }),
-        Outgoing::PubAck(id) => v5::Packet::PubAck(v5::PubAck::new(*id, None)),
-        Outgoing::PubRec(id) => v5::Packet::PubRec(v5::PubRec::new(*id, None)),
-        Outgoing::PubRel(id) => v5::Packet::PubRel(v5::PubRel::new(*id, None)),
-        Outgoing::PubComp(id) => v5::Packet::PubComp(v5::PubComp::new(*id, None)),
-        Outgoing::Subscribe {
-            pkid,
-            filters,
-            properties,
-        } => v5::Packet::Subscribe(v5::Subscribe {
+        })
+    };
+    let p = match (packet, publish) {
+        (_, Some((p, pkid, dup))) => publish5(p, pkid, dup),
+        (Outgoing::Publish(p), None) => publish5(p, p.pkid, p.dup),
+        (Outgoing::PubAck(id), None) => v5::Packet::PubAck(v5::PubAck::new(*id, None)),
+        (Outgoing::PubRec(id), None) => v5::Packet::PubRec(v5::PubRec::new(*id, None)),
+        (Outgoing::PubRel(id), None) => v5::Packet::PubRel(v5::PubRel::new(*id, None)),
+        (Outgoing::PubComp(id), None) => v5::Packet::PubComp(v5::PubComp::new(*id, None)),
+        (
+            Outgoing::Subscribe {
+                pkid,
+                filters,
+                properties,
+            },
+            None,
+        ) => v5::Packet::Subscribe(v5::Subscribe {
             pkid: *pkid,
             filters: filters
                 .iter()
@@ -334,19 +402,23 @@ fn encode5(packet: &Outgoing, buf: &mut BytesMut, max: usize) -> Result<(), Enc>
                 .collect(),
             properties: properties.clone(),
         }),
-        Outgoing::Unsubscribe {
-            pkid,
-            filters,
-            properties,
-        } => v5::Packet::Unsubscribe(v5::Unsubscribe {
+        (
+            Outgoing::Unsubscribe {
+                pkid,
+                filters,
+                properties,
+            },
+            None,
+        ) => v5::Packet::Unsubscribe(v5::Unsubscribe {
             pkid: *pkid,
             filters: filters.clone(),
             properties: properties.clone(),
         }),
-        Outgoing::PingReq => v5::Packet::PingReq(v5::PingReq),
-        Outgoing::Disconnect => v5::Packet::Disconnect(v5::Disconnect::new(
-            v5::DisconnectReasonCode::NormalDisconnection,
-        )),
+        (Outgoing::PingReq, None) => v5::Packet::PingReq(v5::PingReq),
+        (Outgoing::Disconnect(properties), None) => v5::Packet::Disconnect(v5::Disconnect {
+            reason_code: v5::DisconnectReasonCode::NormalDisconnection,
+            properties: properties.clone(),
+        }),
     };
     let max32 = u32::try_from(max).unwrap_or(u32::MAX);
     p.write(buf, Some(max32)).map(|_| ()).map_err(|e| match e {

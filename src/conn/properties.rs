@@ -3,7 +3,8 @@
 
 use bytes::Bytes;
 use rumqttc::v5::mqttbytes::v5::{
-    ConnectProperties, LastWillProperties, SubscribeProperties, UnsubscribeProperties,
+    ConnectProperties, DisconnectProperties, LastWillProperties, SubscribeProperties,
+    UnsubscribeProperties,
 };
 
 use crate::message::PublishProperties;
@@ -16,6 +17,8 @@ pub struct Properties {
     pub subscribe: Option<SubscribeProperties>,
     pub unsubscribe: Option<UnsubscribeProperties>,
     pub will: Option<LastWillProperties>,
+    /// Sent with the DISCONNECT that ends a session cleanly.
+    pub disconnect: Option<DisconnectProperties>,
 }
 
 impl Properties {
@@ -160,9 +163,24 @@ fn apply(props: &mut Properties, occ: &[String]) -> Result<(), String> {
                 _ => return unknown(),
             }
         }
+        "disconnect" => {
+            let p = props.disconnect.get_or_insert(DisconnectProperties {
+                session_expiry_interval: None,
+                reason_string: None,
+                user_properties: Vec::new(),
+                server_reference: None,
+            });
+            match name {
+                "user-property" => p.user_properties.push(user()?),
+                "session-expiry-interval" => p.session_expiry_interval = Some(num(name, one()?)?),
+                "reason-string" => p.reason_string = Some(one()?.to_string()),
+                _ => return unknown(),
+            }
+        }
         other => {
             return Err(format!(
-                "-D: unknown command '{other}' (use connect, publish, subscribe, unsubscribe or will)"
+                "-D: unknown command '{other}' (use connect, publish, subscribe, unsubscribe, will \
+                 or disconnect)"
             ));
         }
     }

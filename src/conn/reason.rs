@@ -71,3 +71,25 @@ pub fn describe(code: u8, v5_codes: bool, reason_string: Option<&str>) -> String
         _ => format!("{name} ({code})"),
     }
 }
+
+/// MQTT 5 DISCONNECT reasons from a server that a reconnect would only repeat: the session is
+/// over for good (not authorised, session taken over, packet too large, quota exceeded, ...).
+pub fn is_fatal_disconnect(reason: u8) -> bool {
+    matches!(
+        reason,
+        0x81 | 0x82
+            | 0x87
+            | 0x8A
+            | 0x8E
+            | 0x90
+            | 0x93
+            | 0x94
+            | 0x95
+            | 0x97
+            | 0x99
+            | 0x9A
+            | 0x9B
+            | 0x9C
+            | 0x9D
+    )
+}

@@ -1,34 +1,36 @@
 //! The reconnection policy (`--reconnect-attempts`, `--reconnect-max-delay`): exponential
 //! backoff from 100 ms, no retry when the broker refuses us (a refusal will not change by itself).
 //! The attempt budget is spent across reconnects until the session makes progress again, so a
-//! server that accepts and then drops every connection cannot keep mqtk looping.
+//! server that accepts and then drops every connection cannot keep mqtk looping. The policy only
+//! counts and decides; the client engine does the connecting and reports what happens as events.
 
 use std::time::Duration;
 
-use super::options::ConnectOptions;
-use super::session::{Session, connect};
-use crate::error::{Kind, kind_of, unreachable};
+use super::options::ReconnectPolicy;
 
 /// Reconnections in a row that the broker drops before any progress, after which a request it
 /// keeps dropping the connection over is taken as refused (rather than the broker restarting).
 pub const DROPS_IN_A_ROW: u32 = 3;
 
-/// Reconnects on behalf of one command, within the configured budget.
+/// `--reconnect-attempts` value meaning "never give up" (`inf`, `-1`).
+pub const FOREVER: u32 = u32::MAX;
+
+/// Counts reconnect attempts on behalf of one connection, within the configured budget.
+#[derive(Debug)]
 pub struct Reconnector {
+    policy: ReconnectPolicy,
     used: u32,
     /// Sessions opened since the last progress.
     opened: u32,
 }
 
-impl Default for Reconnector {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Reconnector {
-    pub fn new() -> Self {
-        Reconnector { used: 0, opened: 0 }
+    pub fn new(policy: ReconnectPolicy) -> Self {
+        Reconnector {
+            policy,
+            used: 0,
+            opened: 0,
+        }
     }
 
     /// The session did useful work (an acknowledgement or a message arrived): a later loss gets
@@ -36,6 +38,11 @@ impl Reconnector {
     pub fn progress(&mut self) {
         self.used = 0;
         self.opened = 0;
+    }
+
+    /// A reconnection succeeded.
+    pub fn opened(&mut self) {
+        self.opened += 1;
     }
 
     /// Whether the broker accepted the last [`DROPS_IN_A_ROW`] reconnections and dropped each
@@ -46,52 +53,19 @@ impl Reconnector {
         self.opened >= DROPS_IN_A_ROW
     }
 
-    /// Connects again after the connection was lost for `why`. Gives up when the attempts are
-    /// used up, or at once on a refusal, returning the last error.
-    pub async fn reconnect(&mut self, opts: &ConnectOptions, why: &str) -> anyhow::Result<Session> {
-        let attempts = opts.reconnect.attempts;
-        if attempts == 0 {
-            return Err(unreachable(format!(
-                "{why} (reconnecting is off: --reconnect-attempts 0)"
-            )));
+    /// Takes the next attempt from the budget: its number and how long to wait before it, or
+    /// `None` when the attempts are used up.
+    pub fn next_attempt(&mut self) -> Option<(u32, Duration)> {
+        if self.policy.attempts != FOREVER && self.used >= self.policy.attempts {
+            return None;
         }
-        let mut last = None;
-        while self.used < attempts {
-            self.used += 1;
-            let delay = backoff(self.used, opts.reconnect.max_delay);
-            if !opts.quiet {
-                eprintln!(
-                    "mqtk: warning: {why}; reconnecting to {} in {delay:?} (attempt {} of {attempts})",
-                    opts.describe_target(),
-                    self.used
-                );
-            }
-            tokio::time::sleep(delay).await;
-            match connect(opts).await {
-                Ok(session) => {
-                    self.opened += 1;
-                    if !opts.quiet {
-                        eprintln!(
-                            "mqtk: warning: reconnected to {} (session {})",
-                            opts.describe_target(),
-                            if session.info.session_present {
-                                "resumed"
-                            } else {
-                                "new"
-                            }
-                        );
-                    }
-                    return Ok(session);
-                }
-                Err(e) if matches!(kind_of(&e), Some(Kind::Refused(_))) => return Err(e),
-                Err(e) => last = Some(e),
-            }
-        }
-        let last = last.map_or_else(String::new, |e| format!(": {e:#}"));
-        // The broker is unreachable now (exit 3), whatever the last attempt ran into.
-        Err(unreachable(format!(
-            "{why}; gave up after {attempts} reconnect attempts{last}"
-        )))
+        self.used = self.used.saturating_add(1);
+        Some((self.used, backoff(self.used, self.policy.max_delay)))
+    }
+
+    /// The configured number of attempts (`None`: forever).
+    pub fn attempts(&self) -> Option<u32> {
+        (self.policy.attempts != FOREVER).then_some(self.policy.attempts)
     }
 }
 
@@ -106,15 +80,37 @@ fn backoff(attempt: u32, max: Duration) -> Duration {
 mod tests {
     use super::*;
 
+    fn policy(attempts: u32) -> ReconnectPolicy {
+        ReconnectPolicy {
+            attempts,
+            max_delay: Duration::from_secs(1),
+        }
+    }
+
     #[test]
     fn progress_resets_the_budget_and_the_session_count() {
-        let mut r = Reconnector::new();
-        r.used = 4;
-        r.opened = 3;
+        let mut r = Reconnector::new(policy(4));
+        for _ in 0..4 {
+            assert!(r.next_attempt().is_some());
+        }
+        assert!(r.next_attempt().is_none());
+        for _ in 0..3 {
+            r.opened();
+        }
         assert!(r.keeps_dropping());
         r.progress();
-        assert_eq!(r.used, 0);
         assert!(!r.keeps_dropping());
+        assert_eq!(r.next_attempt(), Some((1, Duration::from_millis(100))));
+    }
+
+    #[test]
+    fn forever_never_runs_out() {
+        let mut r = Reconnector::new(policy(FOREVER));
+        for _ in 0..100 {
+            assert!(r.next_attempt().is_some());
+        }
+        assert_eq!(r.attempts(), None);
+        assert_eq!(Reconnector::new(policy(0)).next_attempt(), None);
     }
 
     #[test]

@@ -7,12 +7,15 @@ use std::time::Duration;
 
 use bytes::{BufMut, BytesMut};
 use rumqttc::mqttbytes::{self as m3, v4};
+use rumqttc::v5::mqttbytes::v5::DisconnectProperties;
 use rumqttc::v5::mqttbytes::{self as m5, v5};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::time::Instant;
 
 use super::options::ConnectOptions;
-use super::packet::{self, CodecError, Incoming, Outgoing, PROTOCOL_MAX_PACKET, qos3, qos5};
+use super::packet::{
+    self, CodecError, Incoming, OutPublish, Outgoing, PROTOCOL_MAX_PACKET, qos3, qos5,
+};
 use super::reason;
 use super::transport::{self, SocketHandle, Stream};
 use super::version::ProtocolVersion;
@@ -61,6 +64,8 @@ pub struct Session {
     pub writer: PacketWriter,
     pub info: ConnAckInfo,
     pub keepalive: Keepalive,
+    /// The `-D disconnect` properties for the DISCONNECT that ends the session.
+    farewell: Option<DisconnectProperties>,
 }
 
 impl Session {
@@ -71,7 +76,11 @@ impl Session {
     /// Bounded as a whole: a stalled broker must not hold up the exit.
     pub async fn disconnect(&mut self) {
         let close = async {
-            if self.writer.queue(&Outgoing::Disconnect).is_ok() {
+            if self
+                .writer
+                .queue(&Outgoing::Disconnect(self.farewell.take()))
+                .is_ok()
+            {
                 let _ = self.writer.flush().await;
             }
             self.writer.shutdown().await;
@@ -96,8 +105,22 @@ pub async fn connect(opts: &ConnectOptions) -> anyhow::Result<Session> {
 }
 
 async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
-    let target = opts.describe_target();
     let (stream, socket) = transport::open(opts).await?;
+    handshake_on(opts, stream, socket).await
+}
+
+/// The CONNECT/CONNACK handshake over a stream opened elsewhere: an in-memory stream lets tests
+/// and fuzz targets drive the whole client against a scripted broker.
+pub async fn connect_over(opts: &ConnectOptions, stream: Stream) -> anyhow::Result<Session> {
+    handshake_on(opts, stream, None).await
+}
+
+async fn handshake_on(
+    opts: &ConnectOptions,
+    stream: Stream,
+    socket: SocketHandle,
+) -> anyhow::Result<Session> {
+    let target = opts.describe_target();
     let (rd, wr) = tokio::io::split(stream);
     let mut writer = PacketWriter::new(wr, opts.protocol, opts.debug);
     let mut reader = PacketReader::new(
@@ -128,7 +151,7 @@ async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
     })?;
 
     loop {
-        if let Some(info) = read_connack(opts, &mut reader.buf)? {
+        if let Some(info) = read_connack(opts.protocol, &target, &mut reader.buf)? {
             trace!(
                 opts.debug,
                 "received CONNACK (session present {})", info.session_present
@@ -140,6 +163,7 @@ async fn handshake(opts: &ConnectOptions) -> anyhow::Result<Session> {
                 writer,
                 info,
                 keepalive,
+                farewell: opts.properties.disconnect.clone(),
             });
         }
         let n = reader.fill().await.map_err(|e| {
@@ -256,11 +280,15 @@ fn as_mqtt31(v311: &[u8]) -> BytesMut {
     out
 }
 
-/// Reads a CONNACK from the front of `buf` once it is complete. The return code is read from the
-/// raw bytes so that any refusal, including codes the codec does not know and a 3.1.1-style
-/// refusal of an MQTT 5 CONNECT, becomes a clear error.
-fn read_connack(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<Option<ConnAckInfo>> {
-    let target = opts.describe_target();
+/// Reads a CONNACK from the front of `buf` once it is complete (`Ok(None)` until then), from
+/// `target` (named in errors). The return code is read from the raw bytes so that any refusal,
+/// including codes the codec does not know and a 3.1.1-style refusal of an MQTT 5 CONNECT,
+/// becomes a clear error.
+pub fn read_connack(
+    protocol: ProtocolVersion,
+    target: &str,
+    buf: &mut BytesMut,
+) -> anyhow::Result<Option<ConnAckInfo>> {
     let Some(&first) = buf.first() else {
         return Ok(None);
     };
@@ -294,7 +322,7 @@ fn read_connack(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<Opt
     }
     let code = buf[i + 1];
     if code != 0 {
-        let properties = if opts.protocol.is_v5() {
+        let properties = if protocol.is_v5() {
             m5::v5::Packet::read(buf, None).ok().and_then(|p| match p {
                 v5::Packet::ConnAck(c) => c.properties,
                 _ => None,
@@ -317,7 +345,7 @@ fn read_connack(opts: &ConnectOptions, buf: &mut BytesMut) -> anyhow::Result<Opt
         .into());
     }
     let session_present = buf[i] & 0x01 != 0;
-    if !opts.protocol.is_v5() {
+    if !protocol.is_v5() {
         let _ = buf.split_to(i + len);
         return Ok(Some(ConnAckInfo {
             session_present,
@@ -541,7 +569,25 @@ impl PacketWriter {
     /// A packet larger than the broker accepts is an error.
     pub fn queue(&mut self, p: &Outgoing) -> anyhow::Result<()> {
         trace!(self.debug, "sending {p}");
-        packet::encode(self.protocol, p, &mut self.buf, self.max_packet).map_err(|e| match e {
+        let result = packet::encode(self.protocol, p, &mut self.buf, self.max_packet);
+        result.map_err(|e| self.encode_error(e))
+    }
+
+    /// Queues `p` as sent with identifier `pkid` and the DUP flag `dup` (see
+    /// [`packet::encode_publish`]).
+    pub fn queue_publish(&mut self, p: &OutPublish, pkid: u16, dup: bool) -> anyhow::Result<()> {
+        trace!(
+            self.debug,
+            "sending {}",
+            packet::publish_debug_line(p, pkid, dup)
+        );
+        let result =
+            packet::encode_publish(self.protocol, p, pkid, dup, &mut self.buf, self.max_packet);
+        result.map_err(|e| self.encode_error(e))
+    }
+
+    fn encode_error(&self, e: CodecError) -> anyhow::Error {
+        match e {
             CodecError::TooLarge { .. } => {
                 let whose = if self.max_packet < PROTOCOL_MAX_PACKET {
                     "the broker's limit"
@@ -551,7 +597,7 @@ impl PacketWriter {
                 crate::error::delivery(format!("cannot publish: {e} ({whose})"))
             }
             e => anyhow::Error::new(e),
-        })
+        }
     }
 
     /// Bytes queued but not yet written.
@@ -738,7 +784,8 @@ mod tests {
         // CONNACK, reason 157 (server moved), Server Reference "other:1883".
         let mut raw = vec![0x20, 16, 0x00, 0x9D, 13, 0x1C, 0x00, 10];
         raw.extend_from_slice(b"other:1883");
-        let err = read_connack(&opts, &mut BytesMut::from(&raw[..])).unwrap_err();
+        let target = opts.describe_target();
+        let err = read_connack(opts.protocol, &target, &mut BytesMut::from(&raw[..])).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("(157)") && text.ends_with("; it points to other:1883"),

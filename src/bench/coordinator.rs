@@ -9,22 +9,25 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Local, SecondsFormat};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::connections::{self, client_options};
+use super::limits::{self, FD_RESERVE};
+use super::outcome::{ClientOutcome, Problem, Problems};
 use super::plan::{Plan, Role};
 use super::progress::{Progress, Snapshot};
 use super::result::{
     BenchResult, ClientRow, ConnectFigures, PublishFigures, ReceiveFigures, Settings,
 };
-use super::runner::{
-    self, ClientOutcome, FD_RESERVE, Opened, Shared, Window, open_clients, subscribe,
-};
+use super::shared::{Ready, Shared, Window};
 use super::stats::{Latency, Series, Totals, rate};
+use super::{publisher, subscriber};
 use crate::cli::bench::BenchMode;
-use crate::conn::ConnectOptions;
+use crate::conn::opener::{self, Pacing};
 use crate::conn::topic::matches as topic_matches;
+use crate::conn::{Client, ConnectOptions, Setup};
 use crate::error::Signal;
 use crate::signals::Signals;
 
@@ -32,6 +35,8 @@ use crate::signals::Signals;
 pub struct Outcome {
     pub result: BenchResult,
     pub signal: Option<Signal>,
+    /// A QoS 1/2 promise was broken (loss, refusal, no acknowledgement): exit 6.
+    pub delivery_failed: bool,
 }
 
 /// A result document with the settings filled in and nothing measured yet.
@@ -96,7 +101,7 @@ fn rfc3339(t: DateTime<Local>) -> String {
 /// Runs the plan. Errors are failures to start (no client could connect, a subscription was
 /// refused); everything that happens once the run has started ends up in the result.
 pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome> {
-    runner::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
+    limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
     let mut result = skeleton(&plan, &base);
     if !plan.quiet {
         eprint!("{}", super::export::text::banner(&result));
@@ -114,10 +119,33 @@ pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome
             let _ = stop_tx.send(true);
         });
     }
+    let mut problems = Problems::new();
     match shared.plan.mode {
-        BenchMode::Conn => run_conn(&shared, &base, &stop_tx, stop_rx, &mut result).await?,
-        _ => run_messages(&shared, &base, &stop_tx, stop_rx, &mut result).await?,
+        BenchMode::Conn => {
+            run_conn(
+                &shared,
+                &base,
+                &stop_tx,
+                stop_rx,
+                &mut result,
+                &mut problems,
+            )
+            .await?
+        }
+        _ => {
+            run_messages(
+                &shared,
+                &base,
+                &stop_tx,
+                stop_rx,
+                &mut result,
+                &mut problems,
+            )
+            .await?
+        }
     }
+    let delivery_failed = problems.keys().any(Problem::is_delivery);
+    result.errors = problems.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     let signal = shared.signal();
     result.interrupted = signal.is_some();
     if result.interrupted {
@@ -125,7 +153,11 @@ pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome
             .notes
             .push("stopped early: figures cover what was measured until then".into());
     }
-    Ok(Outcome { result, signal })
+    Ok(Outcome {
+        result,
+        signal,
+        delivery_failed,
+    })
 }
 
 /// Samples the counters about once a second into the time series and the progress display,
@@ -208,29 +240,97 @@ fn spawn_sampler(
     })
 }
 
+/// Opens `count` clients of `role` (the first of them the `first_n`-th client of the run) at the
+/// plan's connect rate; results in index order, with each handshake's time.
+async fn open_clients<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    base: &ConnectOptions,
+    role: Role,
+    count: u32,
+    first_n: u64,
+) -> Vec<anyhow::Result<(Ready<T>, Duration)>> {
+    let pacing = Pacing {
+        rate: shared.plan.connect_rate,
+        ..Pacing::default()
+    };
+    let setup = Setup {
+        max_inflight: shared.plan.max_inflight,
+        publishes: (role == Role::Pub).then_some((shared.plan.qos, shared.plan.retain)),
+    };
+    let options = |i| client_options(base, shared, role, i, first_n + u64::from(i));
+    let keep_going = || !shared.aborted();
+    let counters = Arc::clone(shared);
+    let then = move |o: opener::Opened| {
+        let shared = Arc::clone(&counters);
+        async move {
+            let client_id = o.opts.client_id.clone();
+            let ready = o.session.and_then(|session| {
+                Client::with_session(o.opts, setup, session).map(|client| Ready {
+                    index: o.index,
+                    client_id,
+                    client,
+                })
+            });
+            let counter = if ready.is_ok() {
+                &shared.counters.connected
+            } else {
+                &shared.counters.failed
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+            ready.map(|r| (r, o.took))
+        }
+    };
+    let handles = opener::open_many(count, pacing, options, keep_going, then).await;
+    let mut out = Vec::with_capacity(handles.len());
+    for h in handles {
+        out.push(
+            h.await
+                .unwrap_or_else(|e| Err(anyhow::anyhow!("connect task failed: {e}"))),
+        );
+    }
+    out
+}
+
 async fn run_messages(
     shared: &Arc<Shared>,
     base: &ConnectOptions,
     stop_tx: &Arc<watch::Sender<bool>>,
     stop_rx: watch::Receiver<bool>,
     result: &mut BenchResult,
+    found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
     let connect_began = Instant::now();
     let mut connect_times = Latency::default();
+    let (start_tx, start_rx) = watch::channel(None);
 
-    // Subscribers first, so nothing published is missed.
-    let mut subs: Vec<Opened> = Vec::new();
-    for r in open_clients(shared, base, Role::Sub, plan.subscribers, 0).await {
-        let mut o = r.context("cannot start: a subscriber failed to connect")?;
-        subscribe(&mut o.session, &plan.filter_for(o.index), plan.qos)
-            .await
-            .with_context(|| format!("subscriber {} could not subscribe", o.client_id))?;
-        connect_times.record(o.took);
-        subs.push(o);
+    // Subscribers first, each subscribed before anyone publishes, so nothing published is
+    // missed; their tasks start at once, so what a resumed session delivers before the start is
+    // acknowledged (and left out) rather than left to fill the broker's window.
+    let mut sub_set = JoinSet::new();
+    let mut acks = Vec::new();
+    let mut subs = 0u64;
+    for r in open_clients::<()>(shared, base, Role::Sub, plan.subscribers, 0).await {
+        let (ready, took) = r.context("cannot start: a subscriber failed to connect")?;
+        connect_times.record(took);
+        let (tx, rx) = oneshot::channel();
+        acks.push((ready.client_id.clone(), rx));
+        sub_set.spawn(subscriber::run(
+            Arc::clone(shared),
+            ready,
+            tx,
+            start_rx.clone(),
+            stop_rx.clone(),
+        ));
+        subs += 1;
     }
-    let mut pubs: Vec<Opened> = Vec::new();
-    for r in open_clients(
+    for (client_id, rx) in acks {
+        rx.await
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the subscriber stopped")))
+            .with_context(|| format!("subscriber {client_id} could not subscribe"))?;
+    }
+    let mut pubs: Vec<Ready<u64>> = Vec::new();
+    for r in open_clients::<u64>(
         shared,
         base,
         Role::Pub,
@@ -239,12 +339,11 @@ async fn run_messages(
     )
     .await
     {
-        let o = r.context("cannot start: a publisher failed to connect")?;
-        o.session.info.check_limits(plan.qos, plan.retain)?;
-        connect_times.record(o.took);
-        pubs.push(o);
+        let (ready, took) = r.context("cannot start: a publisher failed to connect")?;
+        connect_times.record(took);
+        pubs.push(ready);
     }
-    let connected = (subs.len() + pubs.len()) as u64;
+    let connected = subs + pubs.len() as u64;
     result.connect = ConnectFigures {
         attempted: plan.client_count(),
         connected,
@@ -264,22 +363,14 @@ async fn run_messages(
     };
     let (done_tx, done_rx) = watch::channel(false);
     let sampler = spawn_sampler(shared, start, done_rx);
+    let _ = start_tx.send(Some(window));
 
-    let mut sub_set = JoinSet::new();
-    for o in subs {
-        sub_set.spawn(runner::subscriber(
-            Arc::clone(shared),
-            window,
-            o,
-            stop_rx.clone(),
-        ));
-    }
     let mut pub_set = JoinSet::new();
-    for o in pubs {
-        pub_set.spawn(runner::publisher(
+    for ready in pubs {
+        pub_set.spawn(publisher::run(
             Arc::clone(shared),
             window,
-            o,
+            ready,
             stop_rx.clone(),
         ));
     }
@@ -378,10 +469,10 @@ async fn run_messages(
                 t.saturating_duration_since(window.measure_from)
             })
     };
-    let mut errors: BTreeMap<String, u64> = BTreeMap::new();
+    let mut problems = Problems::new();
     let mut merge_errors = |o: &ClientOutcome| {
-        for (k, v) in &o.errors {
-            *errors.entry(k.clone()).or_insert(0) += v;
+        for (k, v) in &o.problems {
+            *problems.entry(k.clone()).or_insert(0) += v;
         }
     };
     let mut measured = Duration::ZERO;
@@ -469,12 +560,10 @@ async fn run_messages(
             merge_errors(o);
         }
         if plan.qos > 0 && lost > 0 && !shared.aborted() {
-            *errors
-                .entry(format!("lost at QoS {}", plan.qos))
-                .or_insert(0) += lost;
+            *problems.entry(Problem::LostAtQos(plan.qos)).or_insert(0) += lost;
         }
         if plan.qos == 2 && duplicates > 0 {
-            *errors.entry("duplicates at QoS 2".into()).or_insert(0) += duplicates;
+            *problems.entry(Problem::DuplicatesAtQos2).or_insert(0) += duplicates;
         }
         let stale: u64 = sub_out.iter().map(|o| o.stale_retained).sum();
         if stale > 0 {
@@ -495,7 +584,14 @@ async fn run_messages(
         result.clients = rows;
     }
     result.measured_s = measured.as_secs_f64();
-    result.errors = errors;
+    let early: u64 = sub_out.iter().map(|o| o.before_start).sum();
+    if early > 0 {
+        result.notes.push(format!(
+            "{early} messages a resumed session delivered before the run started were \
+             acknowledged and left out"
+        ));
+    }
+    *found = problems;
     result.reconnects = pub_out.iter().chain(&sub_out).map(|o| o.reconnects).sum();
     if plan.mode != BenchMode::Sub {
         if plan.rate > 0.0 {
@@ -532,7 +628,7 @@ fn row(o: &ClientOutcome, plan: &Plan, lost: u64, w: Duration) -> ClientRow {
         lost,
         duplicates: o.seq.iter().map(|(_, t)| t.duplicates).sum(),
         rate: rate(o.measured, w),
-        errors: o.errors.values().sum(),
+        errors: o.problems.values().sum(),
     }
 }
 
@@ -542,6 +638,7 @@ async fn run_conn(
     stop_tx: &Arc<watch::Sender<bool>>,
     mut stop_rx: watch::Receiver<bool>,
     result: &mut BenchResult,
+    found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
     let start = Instant::now();
@@ -549,7 +646,7 @@ async fn run_conn(
     let (done_tx, done_rx) = watch::channel(false);
     let sampler = spawn_sampler(shared, start, done_rx);
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let spawner = runner::spawn_held(shared, base, &stop_rx, tx);
+    let spawner = connections::spawn_held(shared, base, &stop_rx, tx);
 
     let mut times = Latency::default();
     let mut failures: BTreeMap<String, u64> = BTreeMap::new();
@@ -568,20 +665,20 @@ async fn run_conn(
         }
     }
     let ramp = start.elapsed();
-    let mut rss = runner::resident_bytes();
+    let mut rss = limits::resident_bytes();
     if !shared.aborted() {
         let hold_until = Instant::now() + plan.hold;
         loop {
             tokio::select! {
                 _ = tokio::time::sleep_until(hold_until) => break,
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {
-                    rss = rss.max(runner::resident_bytes());
+                    rss = rss.max(limits::resident_bytes());
                 }
                 _ = stop_rx.changed() => break,
             }
         }
     }
-    rss = rss.max(runner::resident_bytes());
+    rss = rss.max(limits::resident_bytes());
     let _ = stop_tx.send(true);
     let handles = spawner.await.unwrap_or_default();
     if shared.aborted() {
@@ -616,7 +713,7 @@ async fn run_conn(
         rss_bytes: rss,
     };
     if lost > 0 {
-        result.errors.insert("connection lost".into(), lost);
+        found.insert(Problem::ConnectionLost, lost);
     }
     Ok(())
 }

@@ -1,0 +1,78 @@
+//! Operating-system limits and figures a run depends on: open files (one per connection) and
+//! this process's resident memory.
+
+use crate::error;
+
+/// Raises the soft open-file limit to the hard limit and checks that `needed` descriptors fit.
+pub fn raise_nofile_limit(needed: u64) -> anyhow::Result<u64> {
+    #[cfg(unix)]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit/setrlimit only read/write the struct passed by pointer.
+        let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0;
+        if !ok {
+            return Ok(u64::MAX);
+        }
+        if lim.rlim_cur < lim.rlim_max {
+            let raised = libc::rlimit {
+                rlim_cur: lim.rlim_max,
+                rlim_max: lim.rlim_max,
+            };
+            // SAFETY: as above.
+            if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+                lim.rlim_cur = lim.rlim_max;
+            }
+        }
+        // rlim_t is u64 on Linux but not on every Unix.
+        #[allow(clippy::unnecessary_cast)]
+        let limit = lim.rlim_cur as u64;
+        if needed > limit {
+            return Err(error::usage(format!(
+                "{} connections need about {needed} open files, but this process may open at most \
+                 {limit} (hard limit {}): raise it (ulimit -n / LimitNOFILE) or open fewer",
+                needed.saturating_sub(FD_RESERVE),
+                lim.rlim_max
+            )));
+        }
+        Ok(limit)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = needed;
+        Ok(u64::MAX)
+    }
+}
+
+/// Descriptors kept for stdio, the runtime and the like.
+pub const FD_RESERVE: u64 = 32;
+
+/// Resident memory of this process in bytes (Linux), for `bench conn`.
+pub fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_limit_check() {
+        assert!(raise_nofile_limit(10).is_ok());
+        let err = raise_nofile_limit(u64::MAX).unwrap_err();
+        assert_eq!(error::exit_code(&err), 2);
+        assert!(error::one_line(&err).contains("open files"));
+    }
+
+    #[test]
+    fn resident_memory_is_read_on_linux() {
+        if cfg!(target_os = "linux") {
+            assert!(resident_bytes().is_some_and(|b| b > 0));
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! What one bench client measured, and the typed problems a run can run into (whether each is a
+//! delivery failure decides the exit code; no error text is matched for that).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use tokio::time::Instant;
+
+use super::plan::Role;
+use super::shared::{Counters, Window};
+use super::stats::{Clock, Latency, SeqTable};
+use crate::error::{self, Kind};
+
+/// Something that went wrong during a run, counted per kind in the result's `errors`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Problem {
+    /// Messages a subscriber should have received and did not, at QoS 1/2.
+    LostAtQos(u8),
+    /// QoS 2 messages received twice on one subscription.
+    DuplicatesAtQos2,
+    /// Publishes not acknowledged when the run ended.
+    NotAcknowledged,
+    /// Publishes refused by the broker (MQTT 5 reason code).
+    PublishRefused(u8),
+    /// The broker refused a subscription.
+    SubscriptionRefused(u8),
+    /// A delivery failure the connection layer reported (e.g. a fatal DISCONNECT).
+    Delivery(String),
+    /// The connection was refused (CONNACK code) when reconnecting.
+    ConnectionRefused(u8),
+    /// The connection was lost for good.
+    ConnectionLost,
+    /// The client could not encode or send what it had to.
+    Client(String),
+}
+
+impl Problem {
+    /// Whether this breaks the promise of QoS 1/2 (exit 6).
+    pub fn is_delivery(&self) -> bool {
+        matches!(
+            self,
+            Problem::LostAtQos(_)
+                | Problem::DuplicatesAtQos2
+                | Problem::NotAcknowledged
+                | Problem::PublishRefused(_)
+                | Problem::SubscriptionRefused(_)
+                | Problem::Delivery(_)
+        )
+    }
+
+    /// The problem an error from the connection layer stands for.
+    pub fn from_error(err: &anyhow::Error) -> Problem {
+        match error::kind_of(err) {
+            Some(Kind::Refused(code)) => Problem::ConnectionRefused(code),
+            Some(Kind::Delivery) => Problem::Delivery(error::one_line(err)),
+            Some(Kind::Unreachable) => Problem::ConnectionLost,
+            _ => Problem::Client(error::one_line(err)),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::LostAtQos(q) => write!(f, "lost at QoS {q}"),
+            Problem::DuplicatesAtQos2 => f.write_str("duplicates at QoS 2"),
+            Problem::NotAcknowledged => f.write_str("not acknowledged"),
+            Problem::PublishRefused(r) => write!(f, "publish refused (reason {r})"),
+            Problem::SubscriptionRefused(r) => write!(f, "subscription refused (reason {r})"),
+            Problem::Delivery(text) => f.write_str(text),
+            Problem::ConnectionRefused(c) => write!(f, "connection refused (code {c})"),
+            Problem::ConnectionLost => f.write_str("connection lost"),
+            Problem::Client(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Counts of problems by kind.
+pub type Problems = BTreeMap<Problem, u64>;
+
+/// What one client measured.
+#[derive(Debug, Default)]
+pub struct ClientOutcome {
+    pub role: Option<Role>,
+    pub index: u32,
+    pub client_id: String,
+    pub sent: u64,
+    pub acked: u64,
+    pub received: u64,
+    /// Messages without a bench header.
+    pub foreign: u64,
+    /// Retained messages that were there before the run (ignored).
+    pub stale_retained: u64,
+    /// Messages a resumed session delivered before the run started (acknowledged, ignored).
+    pub before_start: u64,
+    /// Events (sends at QoS 0, acknowledgements at QoS 1/2, receipts) in the measured window.
+    pub measured: u64,
+    pub last_event: Option<Instant>,
+    /// End to end for subscribers, publish-to-ack for publishers.
+    pub latency: Latency,
+    pub seq: SeqTable,
+    pub problems: Problems,
+    /// Connections re-established after the broker dropped one.
+    pub reconnects: u64,
+    /// The run's shared counters, which problems and reconnects are also added to as they
+    /// happen (for the per-second series).
+    pub live: Option<Arc<Counters>>,
+}
+
+impl ClientOutcome {
+    pub fn new(role: Role, index: u32, client_id: String) -> Self {
+        ClientOutcome {
+            role: Some(role),
+            index,
+            client_id,
+            ..Default::default()
+        }
+    }
+
+    pub fn problem(&mut self, p: Problem) {
+        self.problems_add(p, 1);
+    }
+
+    pub fn problems_add(&mut self, p: Problem, n: u64) {
+        if n > 0 {
+            *self.problems.entry(p).or_insert(0) += n;
+            if let Some(c) = &self.live {
+                c.errors.fetch_add(n, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The connection was re-established after the broker dropped it.
+    pub fn reconnected(&mut self) {
+        self.reconnects += 1;
+        if let Some(c) = &self.live {
+            c.reconnects.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// A QoS 1/2 message acknowledged at `now`, sent (or due) at `sent_ns`.
+    pub fn acked(&mut self, clock: &Clock, window: &Window, now: Instant, sent_ns: u64) {
+        self.acked += 1;
+        if clock.epoch_ns(window.measure_from) <= sent_ns {
+            self.latency
+                .record_ns(clock.epoch_ns(now).saturating_sub(sent_ns));
+        }
+        self.event(now, window);
+    }
+
+    pub fn event(&mut self, at: Instant, window: &Window) {
+        if at >= window.measure_from {
+            self.measured += 1;
+            self.last_event = Some(at);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_know_whether_they_are_delivery_failures() {
+        assert!(Problem::LostAtQos(1).is_delivery());
+        assert!(Problem::PublishRefused(135).is_delivery());
+        assert!(!Problem::ConnectionLost.is_delivery());
+        assert!(!Problem::ConnectionRefused(5).is_delivery());
+        let refused = crate::error::Failure::new(Kind::Refused(5), "x").into();
+        assert_eq!(Problem::from_error(&refused), Problem::ConnectionRefused(5));
+        let gone = error::unreachable("gone");
+        assert_eq!(Problem::from_error(&gone), Problem::ConnectionLost);
+        assert_eq!(Problem::LostAtQos(2).to_string(), "lost at QoS 2");
+    }
+}

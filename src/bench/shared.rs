@@ -1,0 +1,86 @@
+//! State every client task of a run shares: running totals (sampled for progress and the time
+//! series), the stop flag set by a signal, and the measured window fixed at the start barrier.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use tokio::time::Instant;
+
+use super::plan::Plan;
+use super::stats::Clock;
+use crate::conn::Client;
+use crate::error::Signal;
+
+/// Running totals all clients add to; sampled for progress and the time series.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub sent: AtomicU64,
+    pub acked: AtomicU64,
+    pub received: AtomicU64,
+    pub connected: AtomicU64,
+    pub failed: AtomicU64,
+    /// Problems and reconnects as they happen, for the report's errors-over-time chart.
+    pub errors: AtomicU64,
+    pub reconnects: AtomicU64,
+}
+
+/// State every client task shares.
+pub struct Shared {
+    pub plan: Plan,
+    pub clock: Clock,
+    pub counters: Arc<Counters>,
+    /// Set on Ctrl-C / SIGTERM: clients stop at once without waiting for acknowledgements.
+    pub abort: AtomicBool,
+    /// The signal that set `abort`, if any (0 none, 1 SIGINT, 2 SIGTERM).
+    pub signal: AtomicU64,
+}
+
+impl Shared {
+    pub fn new(plan: Plan) -> Self {
+        Shared {
+            plan,
+            clock: Clock::new(),
+            counters: Arc::default(),
+            abort: AtomicBool::new(false),
+            signal: AtomicU64::new(0),
+        }
+    }
+
+    pub fn aborted(&self) -> bool {
+        self.abort.load(Ordering::Relaxed)
+    }
+
+    pub fn signal(&self) -> Option<Signal> {
+        match self.signal.load(Ordering::Relaxed) {
+            1 => Some(Signal::Int),
+            2 => Some(Signal::Term),
+            _ => None,
+        }
+    }
+
+    pub fn set_signal(&self, s: Signal) {
+        self.signal.store(
+            match s {
+                Signal::Int => 1,
+                Signal::Term => 2,
+            },
+            Ordering::Relaxed,
+        );
+        self.abort.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The start barrier and the measured window, fixed once every client is connected.
+#[derive(Clone, Copy, Debug)]
+pub struct Window {
+    pub start: Instant,
+    /// Start plus warm-up: events before this are left out of rates and latency.
+    pub measure_from: Instant,
+}
+
+/// A client of the run, connected and waiting for the start barrier.
+pub struct Ready<T> {
+    pub index: u32,
+    pub client_id: String,
+    pub client: Client<T>,
+}

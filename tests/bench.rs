@@ -427,6 +427,8 @@ fn clients_reconnect_when_the_broker_restarts() {
     assert_eq!(code(&out), 0, "{out:?}");
     let r = json_of(&out);
     assert_eq!(r.reconnects, 2, "{r:?}");
+    // The per-second series places the reconnects in time (the report's errors chart).
+    assert_eq!(r.series.iter().map(|s| s.reconnects).sum::<u64>(), 2);
     let rc = r.receive.unwrap();
     assert_eq!(rc.lost, r.publish.unwrap().sent - rc.received);
     assert!(rc.received > 0);

@@ -163,6 +163,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn problems_and_reconnects_reach_the_live_counters() {
+        let live = Arc::new(Counters::default());
+        let mut out = ClientOutcome::new(Role::Pub, 0, "p0".into());
+        out.live = Some(Arc::clone(&live));
+        out.problem(Problem::ConnectionLost);
+        out.problems_add(Problem::NotAcknowledged, 3);
+        out.problems_add(Problem::NotAcknowledged, 0);
+        out.reconnected();
+        assert_eq!(live.errors.load(Ordering::Relaxed), 4);
+        assert_eq!(live.reconnects.load(Ordering::Relaxed), 1);
+        assert_eq!(out.problems.values().sum::<u64>(), 4);
+        assert_eq!(out.reconnects, 1);
+    }
+
+    #[test]
     fn problems_know_whether_they_are_delivery_failures() {
         assert!(Problem::LostAtQos(1).is_delivery());
         assert!(Problem::PublishRefused(135).is_delivery());

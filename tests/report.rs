@@ -295,3 +295,17 @@ fn bad_report_input_is_a_usage_error() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+#[test]
+fn a_run_that_cannot_start_leaves_no_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.html");
+    // Nothing listens on port 1 of loopback.
+    let out = mqtk()
+        .args(["bench", "-h", "127.0.0.1", "-p", "1", "--quiet", "--report"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(!path.exists(), "an empty report was left behind");
+}

@@ -22,14 +22,14 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         return super::bench_report::run(report_args);
     }
     let plan = Plan::from_args(&args)?;
+    // Kept alive until the bench is over; dropping it stops the broker.
+    let _broker = embedded_broker(&mut args)?;
+    let opts = crate::cli::connect::connect_options(&args.connect)?;
     // Created before connecting, so a long run never ends unable to save its report.
     let report_file = match &args.report {
         Some(path) => Some((path.clone(), create_report(path)?)),
         None => None,
     };
-    // Kept alive until the bench is over; dropping it stops the broker.
-    let _broker = embedded_broker(&mut args)?;
-    let opts = crate::cli::connect::connect_options(&args.connect)?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
@@ -41,7 +41,16 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         mut result,
         signal,
         delivery_failed,
-    } = rt.block_on(coordinator::execute(plan, opts))?;
+    } = match rt.block_on(coordinator::execute(plan, opts)) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // Nothing ran: no empty report left behind.
+            if let Some((path, _)) = &report_file {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e);
+        }
+    };
     // Client tasks still closing must not hold the process.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
 

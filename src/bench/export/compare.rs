@@ -98,6 +98,57 @@ pub fn verdict(f: &Figure, r: Option<f64>) -> &'static str {
     }
 }
 
+/// The settings in which `r` differs from `base`, named as the flags are (a comparison of runs
+/// with different loads is worth a warning).
+pub fn differences(base: &BenchResult, r: &BenchResult) -> Vec<&'static str> {
+    let (a, b) = (&base.settings, &r.settings);
+    let mut d = Vec::new();
+    if base.mode != r.mode {
+        d.push("mode");
+    }
+    let checks: [(&str, bool); 8] = [
+        ("QoS", a.qos != b.qos),
+        ("MQTT version", a.protocol != b.protocol),
+        ("publishers", a.publishers != b.publishers),
+        ("subscribers", a.subscribers != b.subscribers),
+        ("connections", a.connections != b.connections),
+        ("size", a.size != b.size),
+        ("rate", a.rate != b.rate),
+        (
+            "messages",
+            a.messages != b.messages || a.duration_s != b.duration_s,
+        ),
+    ];
+    d.extend(
+        checks
+            .iter()
+            .filter(|(_, differs)| *differs)
+            .map(|(n, _)| *n),
+    );
+    d
+}
+
+/// One line per run whose settings differ from the baseline's.
+pub fn difference_notes(runs: &[Run]) -> Vec<String> {
+    let Some(base) = runs.first() else {
+        return Vec::new();
+    };
+    runs[1..]
+        .iter()
+        .filter_map(|r| {
+            let d = differences(&base.result, &r.result);
+            (!d.is_empty()).then(|| {
+                format!(
+                    "{} ran with other settings than {}: {}",
+                    r.name,
+                    base.name,
+                    d.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
 /// The terminal comparison table: one column per run; runs after the first carry their ratio
 /// to it.
 pub fn table(runs: &[Run]) -> String {
@@ -146,6 +197,9 @@ pub fn table(runs: &[Run]) -> String {
         "ratios are to the first result ({}); mode {} at QoS {}",
         base.name, base.result.mode, base.result.settings.qos
     );
+    for n in difference_notes(runs) {
+        let _ = writeln!(o, "note: {n}");
+    }
     o
 }
 
@@ -211,6 +265,23 @@ mod tests {
                 "p99.9               2.50ms  2.50ms x1.00\n",
                 "lost                     2       0 x0.00\n",
                 "ratios are to the first result (before.json); mode pubsub at QoS 1\n",
+            )
+        );
+    }
+
+    #[test]
+    fn different_settings_are_pointed_out() {
+        let mut rs = runs();
+        assert!(difference_notes(&rs).is_empty());
+        rs[1].result.settings.qos = 0;
+        rs[1].result.settings.rate = 100.0;
+        assert_eq!(
+            difference_notes(&rs),
+            ["after.json ran with other settings than before.json: QoS, rate"]
+        );
+        assert!(
+            table(&rs).ends_with(
+                "note: after.json ran with other settings than before.json: QoS, rate\n"
             )
         );
     }

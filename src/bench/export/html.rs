@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use hdrhistogram::Histogram;
 
 use super::charts::timed_rates;
-use super::compare::{FIGURES, Run, ratio, show_ratio, verdict};
+use super::compare::{FIGURES, Run, difference_notes, ratio, show_ratio, verdict};
 use super::svg::{self, Axis, Bars, Line, Scale, esc};
 use super::text::banner;
 use super::{fmt_rate, fmt_us};
@@ -424,7 +424,11 @@ fn comparison(o: &mut String, runs: &[Run]) {
         }
         o.push_str("</tr>\n");
     }
-    o.push_str("</tbody></table></section>\n");
+    o.push_str("</tbody></table>\n");
+    for n in difference_notes(runs) {
+        let _ = writeln!(o, "<p class=\"sub\">Note: {}.</p>", esc(&n));
+    }
+    o.push_str("</section>\n");
 }
 
 fn notes(o: &mut String, runs: &[Run]) {

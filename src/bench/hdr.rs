@@ -14,9 +14,23 @@ pub fn encode(h: &Histogram<u64>) -> Option<String> {
     Some(BASE64.encode(buf))
 }
 
-/// Decodes [`encode`]'s text; `None` when it is not a V2 histogram.
+/// The most a decoded histogram may ask for: a result file is input, and its header alone would
+/// otherwise size the counts array (gigabytes for a crafted one). mqtk writes 3 digits up to 1 h.
+const MAX_DIGITS: u32 = 3;
+const MAX_HIGHEST_US: u64 = 1 << 40;
+
+/// Decodes [`encode`]'s text; `None` when it is not a V2 histogram within mqtk's bounds.
 pub fn decode(text: &str) -> Option<Histogram<u64>> {
     let bytes = BASE64.decode(text.trim()).ok()?;
+    // V2 header: cookie, payload length, offset, significant digits (u32s), lowest, highest
+    // (u64s), conversion ratio; big-endian.
+    let word = |at: usize| -> Option<u64> {
+        Some(u64::from_be_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
+    };
+    let digits = u32::from_be_bytes(bytes.get(12..16)?.try_into().ok()?);
+    if digits > MAX_DIGITS || word(16)? > word(24)? || word(24)? > MAX_HIGHEST_US {
+        return None;
+    }
     Deserializer::new()
         .deserialize(&mut std::io::Cursor::new(bytes))
         .ok()
@@ -117,6 +131,13 @@ mod tests {
         assert_eq!(back.value_at_quantile(0.5), h.value_at_quantile(0.5));
         assert!(decode("not base64!").is_none());
         assert!(decode("AAAA").is_none());
+        // A header asking for a huge counts array is refused before anything is allocated.
+        let mut bytes = BASE64.decode(&text).unwrap();
+        bytes[24..32].copy_from_slice(&u64::MAX.to_be_bytes());
+        assert!(decode(&BASE64.encode(&bytes)).is_none());
+        let mut bytes = BASE64.decode(&text).unwrap();
+        bytes[12..16].copy_from_slice(&5u32.to_be_bytes());
+        assert!(decode(&BASE64.encode(&bytes)).is_none());
     }
 
     #[test]

@@ -91,13 +91,15 @@ pub fn linear_ticks(
         .map(|m| m * mag)
         .find(|s| span / s <= 6.0)
         .unwrap_or(10.0 * mag);
-    let top = min + (span / step).ceil() * step;
-    let mut ticks = Vec::new();
-    let mut v = min;
-    while v <= top + step * 1e-6 {
-        ticks.push((v, fmt(v)));
-        v += step;
-    }
+    let steps = (span / step).ceil().clamp(1.0, 10.0);
+    let top = min + steps * step;
+    // Counted, not accumulated: no endless loop where adding a step no longer changes a huge
+    // value (result files are input; their figures can be anything).
+    let ticks = (0..=steps as usize)
+        .map(|i| min + i as f64 * step)
+        .filter(|v| v.is_finite())
+        .map(|v| (v, fmt(v)))
+        .collect();
     (Scale::Linear { min, max: top }, ticks)
 }
 
@@ -106,22 +108,22 @@ pub fn linear_ticks(
 pub fn log_ticks(min: f64, max: f64, fmt: impl Fn(f64) -> String) -> (Scale, Vec<(f64, String)>) {
     let lo = 10f64.powf(min.max(1e-9).log10().floor());
     let hi = 10f64.powf(max.max(min * 10.0).log10().ceil());
-    let decades = (hi / lo).log10().round() as usize;
+    let decades = ((hi / lo).log10().round() as usize).min(40);
     let mults: &[f64] = if decades <= 3 {
         &[1.0, 2.0, 5.0]
     } else {
         &[1.0]
     };
+    // Counted, not accumulated until past `hi`: `hi` may be infinite for absurd input.
     let mut ticks = Vec::new();
-    let mut d = lo;
-    while d <= hi * 1.000_001 {
+    for k in 0..=decades {
+        let d = lo * 10f64.powi(k as i32);
         for m in mults {
             let v = d * m;
-            if v <= hi * 1.000_001 {
+            if v <= hi * 1.000_001 && v.is_finite() {
                 ticks.push((v, fmt(v)));
             }
         }
-        d *= 10.0;
     }
     (Scale::Log { min: lo, max: hi }, ticks)
 }
@@ -406,6 +408,18 @@ mod tests {
         assert_eq!(ticks.len(), 10);
         let (_, wide) = log_ticks(1.0, 1e7, |v| format!("{v}"));
         assert_eq!(wide.len(), 8);
+    }
+
+    #[test]
+    fn ticks_stay_few_for_any_range() {
+        for (lo, hi) in [(0.0, 1.7e308), (0.0, 1e-300), (5.0, 5.0), (0.0, f64::MAX)] {
+            let (_, t) = linear_ticks(lo, hi, |v| format!("{v}"));
+            assert!(!t.is_empty() && t.len() <= 11, "{lo} {hi}: {}", t.len());
+        }
+        let (_, t) = log_ticks(1.0, 1.8e19, |v| format!("{v}"));
+        assert!(t.len() <= 41);
+        let (_, t) = log_ticks(1.0, f64::MAX, |v| format!("{v}"));
+        assert!(t.len() <= 41);
     }
 
     #[test]

@@ -15,9 +15,12 @@ pub fn encode(h: &Histogram<u64>) -> Option<String> {
 }
 
 /// The most a decoded histogram may ask for: a result file is input, and its header alone would
-/// otherwise size the counts array (gigabytes for a crafted one). mqtk writes 3 digits up to 1 h.
+/// otherwise size the counts array and the payload buffer (gigabytes for a crafted one, and
+/// seconds to fill). mqtk writes uncompressed V2, 3 digits, up to 1 h.
 const MAX_DIGITS: u32 = 3;
 const MAX_HIGHEST_US: u64 = 1 << 40;
+const V2_COOKIE: u32 = 0x1c84_9313;
+const V2_HEADER_LEN: usize = 40;
 
 /// Decodes [`encode`]'s text; `None` when it is not a V2 histogram within mqtk's bounds.
 pub fn decode(text: &str) -> Option<Histogram<u64>> {
@@ -27,8 +30,16 @@ pub fn decode(text: &str) -> Option<Histogram<u64>> {
     let word = |at: usize| -> Option<u64> {
         Some(u64::from_be_bytes(bytes.get(at..at + 8)?.try_into().ok()?))
     };
-    let digits = u32::from_be_bytes(bytes.get(12..16)?.try_into().ok()?);
-    if digits > MAX_DIGITS || word(16)? > word(24)? || word(24)? > MAX_HIGHEST_US {
+    let half = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+    };
+    let payload = half(4)? as usize;
+    if half(0)? != V2_COOKIE
+        || payload != bytes.len().checked_sub(V2_HEADER_LEN)?
+        || half(12)? > MAX_DIGITS
+        || word(16)? > word(24)?
+        || word(24)? > MAX_HIGHEST_US
+    {
         return None;
     }
     Deserializer::new()
@@ -138,6 +149,14 @@ mod tests {
         let mut bytes = BASE64.decode(&text).unwrap();
         bytes[12..16].copy_from_slice(&5u32.to_be_bytes());
         assert!(decode(&BASE64.encode(&bytes)).is_none());
+        // A payload length other than what follows the header (it sizes a buffer).
+        let mut bytes = BASE64.decode(&text).unwrap();
+        bytes[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert!(decode(&BASE64.encode(&bytes)).is_none());
+        // Found by fuzzing: took 47 s to refuse before the header checks.
+        let t = std::time::Instant::now();
+        assert!(decode("HISTE5AAABAAAAAAAAAAAwAAAAAAAAABAAAAANaTpAA/8AAAAAAAAE8CnQECEQLRAgLpHgKAE8CnQEC1UgI=").is_none());
+        assert!(t.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

@@ -290,6 +290,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --publisher-offset 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes'
             cand --broker-pid 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)'
             cand --assert 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7'
+            cand --charts 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never'
+            cand --report 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output'
             cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
             cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
@@ -308,6 +310,17 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --json 'Print one JSON result document on stdout'
             cand --csv 'Print a CSV header and one row for the run on stdout'
             cand --per-client 'Add a row per client to the report'
+            cand --help 'Print help'
+            cand --version 'Print version'
+            cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+        }
+        &'mqtk;bench;report'= {
+            cand -o 'Write the self-contained HTML report (charts; several results overlaid) to this file'
+            cand --output 'Write the self-contained HTML report (charts; several results overlaid) to this file'
+            cand --assert 'Check every result after the first against a threshold, absolute (''p99 < 20ms'') or relative to the first (''p99 <= 1.1 * baseline'', ''rate >= 0.9 * baseline''); repeatable; any failure exits 7'
+            cand --charts 'Charts under a single result''s summary: auto (on a terminal), always, never'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand --help 'Print help'
             cand --version 'Print version'
         }
@@ -606,6 +619,9 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         &'mqtk;help;sub'= {
         }
         &'mqtk;help;bench'= {
+            cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+        }
+        &'mqtk;help;bench;report'= {
         }
         &'mqtk;help;rr'= {
         }

@@ -58,11 +58,23 @@ _mqtk() {
             mqtk__subcmd__help,sub)
                 cmd="mqtk__subcmd__help__subcmd__sub"
                 ;;
+            mqtk__subcmd__help__subcmd__profile,help)
+                cmd="mqtk__subcmd__help__subcmd__profile__subcmd__help"
+                ;;
             mqtk__subcmd__help__subcmd__profile,list)
                 cmd="mqtk__subcmd__help__subcmd__profile__subcmd__list"
                 ;;
             mqtk__subcmd__help__subcmd__profile,show)
                 cmd="mqtk__subcmd__help__subcmd__profile__subcmd__show"
+                ;;
+            mqtk__subcmd__help__subcmd__profile__subcmd__help,help)
+                cmd="mqtk__subcmd__help__subcmd__profile__subcmd__help__subcmd__help"
+                ;;
+            mqtk__subcmd__help__subcmd__profile__subcmd__help,list)
+                cmd="mqtk__subcmd__help__subcmd__profile__subcmd__help__subcmd__list"
+                ;;
+            mqtk__subcmd__help__subcmd__profile__subcmd__help,show)
+                cmd="mqtk__subcmd__help__subcmd__profile__subcmd__help__subcmd__show"
                 ;;
             mqtk__subcmd__profile,help)
                 cmd="mqtk__subcmd__profile__subcmd__help"
@@ -89,7 +101,7 @@ _mqtk() {
 
     case "${cmd}" in
         mqtk)
-            opts="--help --version --profile --config pub sub bench rr broker profile help"
+            opts="-h --help --version --profile --config pub sub bench rr broker profile help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,7 +123,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --broker-pid --json --csv --per-client --assert --help --profile --config pubsub pub sub conn"
+            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --broker-pid --json --csv --per-client --assert --help --version --profile --config pubsub pub sub conn"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -233,6 +245,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --will-topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -265,7 +281,31 @@ _mqtk() {
                     COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
                     return 0
                     ;;
+                --ciphers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine-kpass-sha1)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -405,7 +445,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__broker)
-            opts="-p -v --port --listen --ws-port --tls-port --wss-port --tls-cert --tls-key --passwords --allow-anonymous --sys-interval --verbose --quiet --help --profile --config"
+            opts="-p -v --port --listen --ws-port --tls-port --wss-port --tls-cert --tls-key --passwords --allow-anonymous --sys-interval --verbose --quiet --help --version --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -523,8 +563,64 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__help__subcmd__profile)
-            opts="list show"
+            opts="list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__profile__subcmd__help)
+            opts="list show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__profile__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__profile__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__profile__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -607,7 +703,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__profile)
-            opts="--help --profile --config list show help"
+            opts="--help --version --profile --config list show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -685,7 +781,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__profile__subcmd__list)
-            opts="--help --profile --config"
+            opts="--help --version --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,7 +803,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__profile__subcmd__show)
-            opts="--help --profile --config"
+            opts="--help --version --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -729,164 +825,12 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__pub)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -m -f -s -l -n -q -r -M --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --topic --message --file --stdin-file --stdin-line --null-message --replay --template --seed --check-json --replay-speed --rewrite-prefix --skip-bad-lines --qos --retain --repeat --repeat-delay --max-inflight --help --profile --config"
+            opts="-t -m -f -s -l -n -q -r -M -h -p -L -A -i -I -u -P -k -c -x -V -D -d --topic --message --file --stdin-file --stdin-line --null-message --replay --template --seed --check-json --replay-speed --rewrite-prefix --skip-bad-lines --qos --retain --repeat --repeat-delay --max-inflight --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --help --version --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --host)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -h)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --port)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -L)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --bind-address)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -A)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id-prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -I)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --username)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pw)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -P)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pw-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --keepalive)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --session-expiry)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -x)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --protocol-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -V)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --property)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -D)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --connect-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --reconnect-attempts)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --reconnect-max-delay)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --will-topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --will-payload)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --will-qos)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cafile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --capath)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cert)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls-version)
-                    COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
-                    return 0
-                    ;;
-                --tls-alpn)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -951,6 +895,186 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -L)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -V)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reconnect-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reconnect-max-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --will-topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --will-payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --will-qos)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capath)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-version)
+                    COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
+                    return 0
+                    ;;
+                --ciphers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine-kpass-sha1)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -967,7 +1091,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__rr)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -e -m -f -s -n -q -C -W -v -F -N --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --topic --response-topic --message --file --stdin-file --null-message --correlation-data --qos --count --timeout --verbose --format --json --require-fields --pretty --no-eol --color --help --profile --config"
+            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -e -m -f -s -n -q -C -W -v -F -N --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --topic --response-topic --message --file --stdin-file --null-message --correlation-data --qos --count --timeout --verbose --format --json --require-fields --pretty --no-eol --color --help --version --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1089,6 +1213,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --will-topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1121,7 +1249,31 @@ _mqtk() {
                     COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
                     return 0
                     ;;
+                --ciphers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine-kpass-sha1)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1213,12 +1365,84 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__sub)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -q -C -W -R -T -E -U -v -F -N --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --topic --qos --count --timeout --no-retained --retained-only --remove-retained --retain-as-published --no-local --retain-handling --filter-out --exit-after-subscribe --unsubscribe --respond --verbose --format --json --require-fields --pretty --no-eol --color --help --profile --config"
+            opts="-t -q -C -W -R -T -E -U -v -F -N -h -p -L -A -i -I -u -P -k -c -x -V -D -d --topic --qos --count --timeout --no-retained --retained-only --remove-retained --retain-as-published --no-local --retain-handling --filter-out --exit-after-subscribe --unsubscribe --respond --random-filter --verbose --format --json --require-fields --pretty --no-eol --color --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --help --version --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --qos)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -W)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retain-handling)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -T)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unsubscribe)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -U)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --respond)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --random-filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1335,6 +1559,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --will-topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1367,76 +1595,32 @@ _mqtk() {
                     COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
                     return 0
                     ;;
+                --ciphers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-alpn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --topic)
+                --psk)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -t)
+                --psk-identity)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --qos)
+                --tls-engine)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                -q)
+                --tls-engine-kpass-sha1)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --count)
+                --keyform)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -C)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -W)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --retain-handling)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --filter-out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -T)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unsubscribe)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -U)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --respond)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -F)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

@@ -43,6 +43,8 @@ pub struct Template {
     tokens: Vec<Token>,
     /// `--require-fields`: a missing `%{FIELD}` is an error rather than an empty value.
     require_fields: bool,
+    /// `--pretty`: `%j`/`%J` objects indented as mosquitto_sub `--pretty` prints them.
+    pretty: bool,
 }
 
 #[derive(Debug)]
@@ -313,7 +315,14 @@ impl Template {
         Ok(Template {
             tokens,
             require_fields: false,
+            pretty: false,
         })
+    }
+
+    /// With `on`, `%j` and `%J` print indented JSON (mosquitto_sub's `--pretty`).
+    pub fn pretty(mut self, on: bool) -> Template {
+        self.pretty = on;
+        self
     }
 
     /// `--require-fields`: a payload that is not JSON, or lacks a `%{FIELD}`, makes
@@ -366,6 +375,10 @@ impl Template {
                 Token::Field(field, spec) => {
                     let start = out.len();
                     render_field(*field, msg, out);
+                    if self.pretty && matches!(field, Field::Json | Field::JsonEmbedded) {
+                        let compact = out.split_off(start);
+                        mosquitto_json::prettify(&compact, out);
+                    }
                     if !spec.is_plain() {
                         fit(out, start, spec, field.unit());
                     }

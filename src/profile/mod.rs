@@ -47,7 +47,9 @@ pub fn apply_to_command(cli: &mut Cli) -> anyhow::Result<()> {
     let config = Config::load(&path)?;
     let profile = config.profile(&name)?;
     let given_ids = cli.given.clone();
-    let given = |id: &str| given_ids.iter().any(|g| g == id);
+    // MQTK_PASSWORD is read when connecting, not by clap: it counts as a given password.
+    let env_password = std::env::var_os(crate::cli::connect::PASSWORD_ENV).is_some();
+    let given = |id: &str| given_ids.iter().any(|g| g == id) || (id == "password" && env_password);
     let home = process_env("HOME");
     let warnings = apply(
         profile,

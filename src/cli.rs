@@ -14,6 +14,7 @@ pub mod bench;
 pub mod broker;
 pub mod connect;
 pub mod rr;
+pub mod sys;
 pub mod values;
 
 pub use bench::BenchArgs;
@@ -82,7 +83,8 @@ Exit codes:
        3 server unavailable, 4 bad user name or password, 5 not authorised)
   128-162  connection refused, MQTT 5 CONNACK reason code (e.g. 135 not authorised)
   6    delivery failed: a QoS 1/2 message not acknowledged or refused, or a subscription refused
-  7    a bench --assert threshold failed
+  7    a bench --assert or sys --check threshold failed, or a sys probe --fail-on finding
+  8    sys: nothing arrived under $SYS within --wait
   27   -W timeout expired
   130  interrupted by SIGINT (143: SIGTERM) with work left undone; sub and broker exit 0";
 
@@ -102,7 +104,13 @@ pub enum Command {
     #[command(name = "sub", disable_help_flag = true, args_override_self = true, override_usage = SUB_USAGE, after_help = SUB_SHORT_HELP, after_long_help = EXIT_CODES_HELP)]
     Sub(SubArgs),
     /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
-    #[command(disable_help_flag = true, args_override_self = true, after_long_help = EXIT_CODES_HELP)]
+    #[command(
+        disable_help_flag = true,
+        args_override_self = true,
+        after_long_help = EXIT_CODES_HELP,
+        args_conflicts_with_subcommands = true,
+        disable_help_subcommand = true
+    )]
     Bench(BenchArgs),
     /// Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)
     #[command(disable_help_flag = true, long_about = rr::RR_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
@@ -114,6 +122,9 @@ pub enum Command {
     /// List and show connection profiles (passwords redacted)
     #[command(disable_help_flag = true, long_about = PROFILE_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Profile(ProfileArgs),
+    /// A broker's $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter
+    #[command(disable_help_flag = true, long_about = sys::SYS_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Sys(sys::SysArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
     Generate(GenerateArgs),
@@ -601,15 +612,14 @@ pub struct SubArgs {
     )]
     pub unsubscribe: Vec<String>,
 
+    /// Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)
+    #[arg(long = "random-filter", value_parser = values::parse_percentage, value_name = "PERCENT", help_heading = "Subscription", hide_short_help = true)]
+    pub random_filter: Option<f64>,
     /// MQTT 5: answer each message with a response topic by running CMD (via sh -c) with the
     /// payload on standard input, and publishing its output to that topic with the request's
     /// correlation data
     #[arg(long, value_name = "CMD", help_heading = "Subscription")]
     pub respond: Option<String>,
-
-    /// Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)
-    #[arg(long = "random-filter", value_parser = values::parse_percentage, value_name = "PERCENT", help_heading = "Subscription", hide_short_help = true)]
-    pub random_filter: Option<f64>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -627,8 +637,8 @@ pub struct OutputArgs {
     pub verbose: bool,
 
     /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes, and
-    /// %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as in
-    /// mosquitto_sub)
+    /// %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as
+    /// in mosquitto_sub)
     #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with = "json")]
     pub format: Option<String>,
 

@@ -16,4 +16,6 @@ pub mod profile;
 pub mod replay;
 pub mod respond;
 pub mod signals;
+pub mod sys;
+pub mod threshold;
 pub mod trace;

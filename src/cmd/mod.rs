@@ -7,13 +7,16 @@ use crate::cli::{Cli, Command};
 use crate::error;
 
 pub mod bench;
+pub mod bench_report;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod generate;
+pub mod probe;
 pub mod profile;
 pub mod publish;
 pub mod rr;
 pub mod subscribe;
+pub mod sys;
 
 /// Parses the process arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
@@ -21,7 +24,7 @@ pub fn main() -> ExitCode {
     if let Some(code) = concise_help(&args) {
         return code;
     }
-    let mut cli = match parse(args) {
+    let (mut cli, matches) = match parse(args) {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
@@ -42,7 +45,7 @@ pub fn main() -> ExitCode {
 
 /// Parses a command line, noting where `-h`, `-p` and `-t` stood relative to `-L` (derive
 /// structs do not keep the order; mosquitto's options are read in order, the later one wins).
-pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+pub fn parse<I, T>(args: I) -> Result<(Cli, clap::ArgMatches), clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -97,7 +100,7 @@ where
             .map(|id| id.as_str().to_string())
             .collect();
     }
-    Ok(cli)
+    Ok((cli, matches))
 }
 
 /// `mqtk help pub` (and `mqtk help sub`) print the concise help: common options first, a
@@ -127,6 +130,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sub(args) => subscribe::run(args),
         Command::Bench(args) => bench::run(args),
         Command::Rr(args) => rr::run(args),
+        Command::Sys(args) => sys::run(args),
+        Command::Generate(args) => generate::run(&args),
         Command::Profile(args) => {
             profile::run(&args, cli.profile.as_deref(), cli.config.as_deref())
         }

@@ -314,7 +314,7 @@ impl Receiver {
             client.publish(clear, ())?;
         }
         client.ack(&m)?;
-        // Hidden messages (-T, -R, --random-filter) are not answered either.
+        // Hidden messages (-T, -R) are not answered either.
         if shown && let Some(requests) = &mut self.requests {
             requests.push(m);
         }

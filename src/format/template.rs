@@ -41,10 +41,10 @@ const MAX_WIDTH: usize = 65_535;
 #[derive(Debug)]
 pub struct Template {
     tokens: Vec<Token>,
-    /// `--require-fields`: a missing `%{FIELD}` is an error rather than an empty value.
-    require_fields: bool,
     /// `--pretty`: `%j`/`%J` objects indented as mosquitto_sub `--pretty` prints them.
     pretty: bool,
+    /// `--require-fields`: a missing `%{FIELD}` is an error rather than an empty value.
+    require_fields: bool,
 }
 
 #[derive(Debug)]
@@ -314,8 +314,8 @@ impl Template {
         }
         Ok(Template {
             tokens,
-            require_fields: false,
             pretty: false,
+            require_fields: false,
         })
     }
 

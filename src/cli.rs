@@ -65,11 +65,6 @@ pub struct Cli {
     /// ~/.config/mqtk/config.toml]
     #[arg(long, global = true, value_name = "FILE", help_heading = "Connection")]
     pub config: Option<PathBuf>,
-
-    /// Ids of the subcommand's arguments given on the command line or by environment variables
-    /// (filled in by `cmd::parse`; connection profiles leave them alone).
-    #[arg(skip)]
-    pub given: Vec<String>,
 }
 
 pub const EXIT_CODES_HELP: &str = "\

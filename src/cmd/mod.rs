@@ -28,8 +28,12 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
-    if let Err(err) = crate::profile::apply_to_command(&mut cli) {
-        crate::output::error(&error::one_line(&err));
+    if let (Command::Rr(args), Some((_, sub))) = (&mut cli.command, matches.subcommand()) {
+        crate::cli::rr::default_to_v5(args, sub);
+    }
+    // Profiles need to know which values the user gave, which only the matches tell.
+    if let Err(err) = crate::profile::apply_to_command(&mut cli, &matches) {
+        eprintln!("mqtk: error: {}", error::one_line(&err));
         return ExitCode::from(error::exit_code(&err));
     }
     match run(cli) {
@@ -79,26 +83,8 @@ where
             Command::Pub(a) => a.connect.order = order,
             Command::Sub(a) => a.connect.order = order,
             Command::Bench(a) => a.connect.order = order,
-            Command::Rr(a) => {
-                a.connect.order = order;
-                crate::cli::rr::default_to_v5(a, sub);
-            }
             _ => {}
         }
-        // Profiles fill in only what the command line and the environment left out.
-        cli.given = sub
-            .ids()
-            .filter(|id| {
-                matches!(
-                    sub.value_source(id.as_str()),
-                    Some(
-                        clap::parser::ValueSource::CommandLine
-                            | clap::parser::ValueSource::EnvVariable
-                    )
-                )
-            })
-            .map(|id| id.as_str().to_string())
-            .collect();
     }
     Ok((cli, matches))
 }
@@ -135,7 +121,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Profile(args) => {
             profile::run(&args, cli.profile.as_deref(), cli.config.as_deref())
         }
-        Command::Generate(args) => generate::run(&args),
         #[cfg(feature = "broker")]
         Command::Broker(args) => broker::run(args),
     }

@@ -9,6 +9,9 @@ pub mod config;
 
 use std::path::{Path, PathBuf};
 
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+
 use crate::cli::{Cli, Command, ConnectArgs, QosLevel};
 pub use config::{Config, Profile};
 
@@ -25,9 +28,9 @@ pub fn config_path(flag: Option<&Path>) -> Option<PathBuf> {
         .or_else(|| config::default_path(&process_env))
 }
 
-/// Applies the selected profile (if any) to the parsed command line. `cli.given` tells which
+/// Applies the selected profile (if any) to the parsed command line. `matches` tells which
 /// values came from the command line or the environment: those are never overridden.
-pub fn apply_to_command(cli: &mut Cli) -> anyhow::Result<()> {
+pub fn apply_to_command(cli: &mut Cli, matches: &ArgMatches) -> anyhow::Result<()> {
     let Some(name) = cli.profile.clone() else {
         return Ok(());
     };
@@ -39,6 +42,9 @@ pub fn apply_to_command(cli: &mut Cli) -> anyhow::Result<()> {
         // Commands without a connection (and `profile show`, which reads --profile itself).
         _ => return Ok(()),
     };
+    let Some((_, sub)) = matches.subcommand() else {
+        return Ok(());
+    };
     let path = config_path(cli.config.as_deref()).ok_or_else(|| {
         crate::error::usage(format!(
             "--profile {name}: no config file (set HOME or XDG_CONFIG_HOME, or give --config FILE)"
@@ -46,10 +52,14 @@ pub fn apply_to_command(cli: &mut Cli) -> anyhow::Result<()> {
     })?;
     let config = Config::load(&path)?;
     let profile = config.profile(&name)?;
-    let given_ids = cli.given.clone();
     // MQTK_PASSWORD is read when connecting, not by clap: it counts as a given password.
     let env_password = std::env::var_os(crate::cli::connect::PASSWORD_ENV).is_some();
-    let given = |id: &str| given_ids.iter().any(|g| g == id) || (id == "password" && env_password);
+    let given = |id: &str| {
+        matches!(
+            sub.value_source(id),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        ) || (id == "password" && env_password)
+    };
     let home = process_env("HOME");
     let warnings = apply(
         profile,

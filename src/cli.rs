@@ -52,12 +52,18 @@ pub struct Cli {
 
     /// Connection profile from the config file: its settings apply where flags and environment
     /// variables give none
-    #[arg(long, global = true, env = "MQTK_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "MQTK_PROFILE",
+        value_name = "NAME",
+        help_heading = "Connection"
+    )]
     pub profile: Option<String>,
 
     /// Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else
     /// ~/.config/mqtk/config.toml]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, value_name = "FILE", help_heading = "Connection")]
     pub config: Option<PathBuf>,
 }
 

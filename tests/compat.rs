@@ -956,7 +956,8 @@ fn a_proxy_refusal_is_unreachable() {
 fn help_for_newcomers() {
     let out = run(mqtk_std().arg("-h"));
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("Usage: mqtk <COMMAND>"));
+    // --profile and --config are global options, hence [OPTIONS].
+    assert!(text(&out.stdout).contains("Usage: mqtk [OPTIONS] <COMMAND>"));
     for sub in ["pub", "sub", "bench"] {
         let out = run(mqtk_std().args([sub, "--version"]));
         assert!(

@@ -13,8 +13,8 @@ pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod connect;
-pub mod sys;
 pub mod rr;
+pub mod sys;
 pub mod values;
 
 pub use bench::BenchArgs;

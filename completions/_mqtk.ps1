@@ -31,8 +31,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds')
             [CompletionResult]::new('rr', 'rr', [CompletionResultType]::ParameterValue, 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run an MQTT broker in this process (for demos, tests and CI jobs)')
-            [CompletionResult]::new('sys', 'sys', [CompletionResultType]::ParameterValue, 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List and show connection profiles (passwords redacted)')
+            [CompletionResult]::new('sys', 'sys', [CompletionResultType]::ParameterValue, 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -296,6 +296,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--publisher-offset', '--publisher-offset', [CompletionResultType]::ParameterName, 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes')
             [CompletionResult]::new('--broker-pid', '--broker-pid', [CompletionResultType]::ParameterName, 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)')
             [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7')
+            [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Keep the session when disconnected (persistent session; needs -i)')
@@ -314,6 +316,18 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON result document on stdout')
             [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print a CSV header and one row for the run on stdout')
             [CompletionResult]::new('--per-client', '--per-client', [CompletionResultType]::ParameterName, 'Add a row per client to the report')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
+            break
+        }
+        'mqtk;bench;report' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the self-contained HTML report (charts; several results overlaid) to this file')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the self-contained HTML report (charts; several results overlaid) to this file')
+            [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check every result after the first against a threshold, absolute (''p99 < 20ms'') or relative to the first (''p99 <= 1.1 * baseline'', ''rate >= 0.9 * baseline''); repeatable; any failure exits 7')
+            [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Charts under a single result''s summary: auto (on a terminal), always, never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -428,6 +442,45 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors (the listening lines on stdout stay)')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqtk;profile' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqtk;profile;list' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqtk;profile;show' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqtk;profile;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mqtk;profile;help;list' {
+            break
+        }
+        'mqtk;profile;help;show' {
+            break
+        }
+        'mqtk;profile;help;help' {
             break
         }
         'mqtk;sys' {
@@ -570,53 +623,14 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'mqtk;profile' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'mqtk;profile;list' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'mqtk;profile;show' {
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'mqtk;profile;help' {
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the profiles of the config file')
-            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'mqtk;profile;help;list' {
-            break
-        }
-        'mqtk;profile;help;show' {
-            break
-        }
-        'mqtk;profile;help;help' {
-            break
-        }
         'mqtk;help' {
             [CompletionResult]::new('pub', 'pub', [CompletionResultType]::ParameterValue, 'Publish messages (flags as mosquitto_pub)')
             [CompletionResult]::new('sub', 'sub', [CompletionResultType]::ParameterValue, 'Subscribe to topics and print messages (flags as mosquitto_sub)')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds')
             [CompletionResult]::new('rr', 'rr', [CompletionResultType]::ParameterValue, 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)')
             [CompletionResult]::new('broker', 'broker', [CompletionResultType]::ParameterValue, 'Run an MQTT broker in this process (for demos, tests and CI jobs)')
-            [CompletionResult]::new('sys', 'sys', [CompletionResultType]::ParameterValue, 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter')
             [CompletionResult]::new('profile', 'profile', [CompletionResultType]::ParameterValue, 'List and show connection profiles (passwords redacted)')
+            [CompletionResult]::new('sys', 'sys', [CompletionResultType]::ParameterValue, 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -627,19 +641,16 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             break
         }
         'mqtk;help;bench' {
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
+            break
+        }
+        'mqtk;help;bench;report' {
             break
         }
         'mqtk;help;rr' {
             break
         }
         'mqtk;help;broker' {
-            break
-        }
-        'mqtk;help;sys' {
-            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is')
-            break
-        }
-        'mqtk;help;sys;probe' {
             break
         }
         'mqtk;help;profile' {
@@ -667,6 +678,13 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             break
         }
         'mqtk;help;profile;help;help' {
+            break
+        }
+        'mqtk;help;sys' {
+            [CompletionResult]::new('probe', 'probe', [CompletionResultType]::ParameterValue, 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is')
+            break
+        }
+        'mqtk;help;sys;probe' {
             break
         }
         'mqtk;help;help' {

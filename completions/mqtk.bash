@@ -40,6 +40,9 @@ _mqtk() {
             mqtk,sys)
                 cmd="mqtk__subcmd__sys"
                 ;;
+            mqtk__subcmd__bench,report)
+                cmd="mqtk__subcmd__bench__subcmd__report"
+                ;;
             mqtk__subcmd__help,bench)
                 cmd="mqtk__subcmd__help__subcmd__bench"
                 ;;
@@ -63,6 +66,9 @@ _mqtk() {
                 ;;
             mqtk__subcmd__help,sys)
                 cmd="mqtk__subcmd__help__subcmd__sys"
+                ;;
+            mqtk__subcmd__help__subcmd__bench,report)
+                cmd="mqtk__subcmd__help__subcmd__bench__subcmd__report"
                 ;;
             mqtk__subcmd__help__subcmd__profile,help)
                 cmd="mqtk__subcmd__help__subcmd__profile__subcmd__help"
@@ -113,7 +119,7 @@ _mqtk() {
 
     case "${cmd}" in
         mqtk)
-            opts="-h --help --version --profile --config pub sub bench rr broker sys profile help"
+            opts="-h --help --version --profile --config pub sub bench rr broker profile sys help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,7 +141,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --broker-pid --json --csv --per-client --assert --help --version --profile --config pubsub pub sub conn"
+            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --broker-pid --json --csv --per-client --assert --charts --report --help --version --profile --config pubsub pub sub conn report"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +447,52 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --charts)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__bench__subcmd__report)
+            opts="-o --output --assert --charts --help --version --profile --config"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --charts)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -519,7 +571,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__help)
-            opts="pub sub bench rr broker sys profile help"
+            opts="pub sub bench rr broker profile sys help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,8 +585,22 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__help__subcmd__bench)
-            opts=""
+            opts="report"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__bench__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

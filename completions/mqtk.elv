@@ -28,8 +28,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand bench 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
             cand rr 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
             cand broker 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
-            cand sys 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
             cand profile 'List and show connection profiles (passwords redacted)'
+            cand sys 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;pub'= {
@@ -290,6 +290,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --publisher-offset 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes'
             cand --broker-pid 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)'
             cand --assert 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7'
+            cand --charts 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never'
+            cand --report 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output'
             cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
             cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
@@ -308,6 +310,17 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --json 'Print one JSON result document on stdout'
             cand --csv 'Print a CSV header and one row for the run on stdout'
             cand --per-client 'Add a row per client to the report'
+            cand --help 'Print help'
+            cand --version 'Print version'
+            cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+        }
+        &'mqtk;bench;report'= {
+            cand -o 'Write the self-contained HTML report (charts; several results overlaid) to this file'
+            cand --output 'Write the self-contained HTML report (charts; several results overlaid) to this file'
+            cand --assert 'Check every result after the first against a threshold, absolute (''p99 < 20ms'') or relative to the first (''p99 <= 1.1 * baseline'', ''rate >= 0.9 * baseline''); repeatable; any failure exits 7'
+            cand --charts 'Charts under a single result''s summary: auto (on a terminal), always, never'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand --help 'Print help'
             cand --version 'Print version'
         }
@@ -420,6 +433,38 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --quiet 'Print nothing on stderr but errors (the listening lines on stdout stay)'
             cand --help 'Print help'
             cand --version 'Print version'
+        }
+        &'mqtk;profile'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;profile;list'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
+        &'mqtk;profile;show'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
+        &'mqtk;profile;help'= {
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;profile;help;list'= {
+        }
+        &'mqtk;profile;help;show'= {
+        }
+        &'mqtk;profile;help;help'= {
         }
         &'mqtk;sys'= {
             cand -h 'Broker host name or address (with -L: the later of the two wins)'
@@ -559,46 +604,14 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --help 'Print help'
             cand --version 'Print version'
         }
-        &'mqtk;profile'= {
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
-            cand --help 'Print help'
-            cand --version 'Print version'
-            cand list 'List the profiles of the config file'
-            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'mqtk;profile;list'= {
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
-            cand --help 'Print help'
-            cand --version 'Print version'
-        }
-        &'mqtk;profile;show'= {
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
-            cand --help 'Print help'
-            cand --version 'Print version'
-        }
-        &'mqtk;profile;help'= {
-            cand list 'List the profiles of the config file'
-            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'mqtk;profile;help;list'= {
-        }
-        &'mqtk;profile;help;show'= {
-        }
-        &'mqtk;profile;help;help'= {
-        }
         &'mqtk;help'= {
             cand pub 'Publish messages (flags as mosquitto_pub)'
             cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
             cand bench 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
             cand rr 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
             cand broker 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
-            cand sys 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
             cand profile 'List and show connection profiles (passwords redacted)'
+            cand sys 'A broker''s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;help;pub'= {
@@ -606,15 +619,13 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         &'mqtk;help;sub'= {
         }
         &'mqtk;help;bench'= {
+            cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+        }
+        &'mqtk;help;bench;report'= {
         }
         &'mqtk;help;rr'= {
         }
         &'mqtk;help;broker'= {
-        }
-        &'mqtk;help;sys'= {
-            cand probe 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'
-        }
-        &'mqtk;help;sys;probe'= {
         }
         &'mqtk;help;profile'= {
             cand list 'List the profiles of the config file'
@@ -635,6 +646,11 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         &'mqtk;help;profile;help;show'= {
         }
         &'mqtk;help;profile;help;help'= {
+        }
+        &'mqtk;help;sys'= {
+            cand probe 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'
+        }
+        &'mqtk;help;sys;probe'= {
         }
         &'mqtk;help;help'= {
         }

@@ -265,3 +265,46 @@ pub fn engine(data: &[u8]) {
         }
     });
 }
+
+/// `mqtk bench report` on whatever file it is given: `data` as a result document (JSON) is
+/// either refused or rendered (HTML report, terminal charts at any width, comparison table);
+/// as a histogram (base64 of raw bytes, and as text) it is decoded or refused, never a panic or
+/// a runaway allocation; as an `--assert` expression it is parsed or refused.
+pub fn report(data: &[u8]) {
+    use base64::Engine as _;
+    use mqtk::bench::export::charts::{self, Style};
+    use mqtk::bench::export::compare::{self, Run};
+    use mqtk::bench::export::html;
+    use mqtk::bench::{assert, hdr};
+
+    if let Ok(result) = serde_json::from_slice::<mqtk::bench::result::BenchResult>(data) {
+        let run = Run {
+            name: "fuzz.json".into(),
+            result,
+        };
+        let runs = [run.clone(), run];
+        let page = html::report(&runs);
+        assert!(page.trim_end().ends_with("</html>"));
+        assert!(!page.contains("<script"), "a script in the report");
+        for width in [0, 24, 37, 80, 200] {
+            for unicode in [true, false] {
+                let text = charts::render(&runs[0].result, Style { width, unicode });
+                if !unicode {
+                    assert!(text.is_ascii(), "non-ASCII chart: {text}");
+                }
+            }
+        }
+        compare::table(&runs);
+    }
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    for text in [encoded.as_str(), &*String::from_utf8_lossy(data)] {
+        if let Some(h) = hdr::decode(text) {
+            let buckets = hdr::log_buckets(&h);
+            assert_eq!(buckets.iter().map(|b| b.count).sum::<u64>(), h.len());
+            hdr::percentile_curve(&h, 50);
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = assert::parse_relative(text);
+    }
+}

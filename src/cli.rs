@@ -93,7 +93,13 @@ pub enum Command {
     #[command(name = "sub", disable_help_flag = true, args_override_self = true, override_usage = SUB_USAGE, after_help = SUB_SHORT_HELP, after_long_help = EXIT_CODES_HELP)]
     Sub(SubArgs),
     /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
-    #[command(disable_help_flag = true, args_override_self = true, after_long_help = EXIT_CODES_HELP)]
+    #[command(
+        disable_help_flag = true,
+        args_override_self = true,
+        after_long_help = EXIT_CODES_HELP,
+        args_conflicts_with_subcommands = true,
+        disable_help_subcommand = true
+    )]
     Bench(BenchArgs),
     /// Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)
     #[command(disable_help_flag = true, long_about = rr::RR_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
@@ -102,12 +108,12 @@ pub enum Command {
     #[cfg(feature = "broker")]
     #[command(disable_help_flag = true, args_override_self = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Broker(broker::BrokerArgs),
-    /// A broker's $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter
-    #[command(disable_help_flag = true, long_about = sys::SYS_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
-    Sys(sys::SysArgs),
     /// List and show connection profiles (passwords redacted)
     #[command(disable_help_flag = true, long_about = PROFILE_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Profile(ProfileArgs),
+    /// A broker's $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter
+    #[command(disable_help_flag = true, long_about = sys::SYS_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Sys(sys::SysArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
     Generate(GenerateArgs),

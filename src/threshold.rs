@@ -142,14 +142,9 @@ fn scale_of(units: Units, unit: &str) -> Result<f64, String> {
     }
 }
 
-/// Parses `NAME OP VALUE[UNIT]`. `flag` names the option in errors (`--assert`, `--check`);
-/// `resolve` maps a name to the caller's metric and its units, or says why it is unknown (the
-/// message should list the valid names). Every error is a usage error on one line.
-pub fn parse<M>(
-    flag: &str,
-    text: &str,
-    resolve: impl FnOnce(&str) -> Result<(M, Units), String>,
-) -> anyhow::Result<Threshold<M>> {
+/// Splits `NAME OP VALUE` into its trimmed parts (for callers with values of their own, such as
+/// `bench report`'s `FACTOR * baseline`).
+pub fn split<'a>(flag: &str, text: &'a str) -> anyhow::Result<(&'a str, Op, &'a str)> {
     let bad = |why: &str| error::usage(format!("{flag} '{text}': {why}"));
     let t = text.trim();
     let op_at = t
@@ -168,7 +163,20 @@ pub fn parse<M>(
     .iter()
     .find_map(|(s, op)| rest.strip_prefix(s).map(|v| (*op, v.trim())))
     .ok_or_else(|| bad("unknown operator (use <, <=, >, >=, ==, !=)"))?;
-    let name = name.trim();
+    Ok((name.trim(), op, value))
+}
+
+/// Parses `NAME OP VALUE[UNIT]`. `flag` names the option in errors (`--assert`, `--check`);
+/// `resolve` maps a name to the caller's metric and its units, or says why it is unknown (the
+/// message should list the valid names). Every error is a usage error on one line.
+pub fn parse<M>(
+    flag: &str,
+    text: &str,
+    resolve: impl FnOnce(&str) -> Result<(M, Units), String>,
+) -> anyhow::Result<Threshold<M>> {
+    let bad = |why: &str| error::usage(format!("{flag} '{text}': {why}"));
+    let t = text.trim();
+    let (name, op, value) = split(flag, text)?;
     let (metric, units) = resolve(name).map_err(|why| bad(&why))?;
     if value.is_empty() {
         return Err(bad("missing value"));

@@ -252,7 +252,7 @@ impl Plan {
         let mut asserts = Vec::new();
         for text in &args.asserts {
             let a = assert::parse(text)?;
-            assert::check_mode(&a, m)?;
+            assert::check_mode(&a, mode.into())?;
             asserts.push(a);
         }
         let id_prefix = match (&args.connect.id, &args.connect.id_prefix) {

@@ -37,6 +37,7 @@ pub async fn run(
     } = ready;
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Pub, index, client_id);
+    out.live = Some(Arc::clone(&shared.counters));
     let topic = plan.topic_for(index);
     let qos = plan.qos;
     let limit = plan.messages.unwrap_or(u64::MAX);
@@ -85,7 +86,7 @@ pub async fn run(
                             break 'run;
                         }
                     }
-                    Event::Link(Link::Restored { .. }) => out.reconnects += 1,
+                    Event::Link(Link::Restored { .. }) => out.reconnected(),
                     Event::Link(_) | Event::Subscribed { .. } | Event::Unsubscribed => {}
                 },
                 Ok(None) => break,

@@ -41,6 +41,7 @@ pub async fn run(
     } = ready;
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Sub, index, client_id);
+    out.live = Some(Arc::clone(&shared.counters));
     let filter = plan.filter_for(index);
     let own_limit = if plan.mode == BenchMode::Sub {
         plan.messages
@@ -159,7 +160,7 @@ pub async fn run(
                         break 'run;
                     }
                 }
-                Event::Link(Link::Restored { .. }) => out.reconnects += 1,
+                Event::Link(Link::Restored { .. }) => out.reconnected(),
                 Event::Link(_)
                 | Event::Unsubscribed
                 | Event::Delivered(())

@@ -72,6 +72,24 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// `-W`: a duration above zero. mosquitto_sub refuses `-W 0` ("Invalid timeout") rather than
+/// exiting at once with 27.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() {
+        return Err(format!("'{s}' is not a timeout: give more than 0 seconds"));
+    }
+    Ok(d)
+}
+
+/// `--random-filter`: a percentage from 0.1 to 100, mosquitto_sub's range.
+pub fn parse_percentage(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.1..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a percentage from 0.1 to 100")),
+    }
+}
+
 /// A size in bytes: `512`, `64k`, `1M` (powers of 1000), `64KiB`, `1MiB` (powers of 1024).
 pub fn parse_size(s: &str) -> Result<usize, String> {
     let t = s.trim();
@@ -92,24 +110,6 @@ pub fn parse_size(s: &str) -> Result<usize, String> {
         .filter(|b| *b <= 268_435_455)
         .map(|b| b as usize)
         .ok_or_else(|| format!("'{s}' is larger than an MQTT packet (256 MiB)"))
-}
-
-/// `-W`: a duration above zero. mosquitto_sub refuses `-W 0` ("Invalid timeout") rather than
-/// exiting at once with 27.
-pub fn parse_timeout(s: &str) -> Result<Duration, String> {
-    let d = parse_duration(s)?;
-    if d.is_zero() {
-        return Err(format!("'{s}' is not a timeout: give more than 0 seconds"));
-    }
-    Ok(d)
-}
-
-/// `--random-filter`: a percentage from 0.1 to 100, mosquitto_sub's range.
-pub fn parse_percentage(s: &str) -> Result<f64, String> {
-    match s.trim().trim_end_matches('%').parse::<f64>() {
-        Ok(p) if (0.1..=100.0).contains(&p) => Ok(p),
-        _ => Err(format!("'{s}' is not a percentage from 0.1 to 100")),
-    }
 }
 
 #[cfg(test)]

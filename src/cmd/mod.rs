@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command};
 use crate::error;
 
 pub mod bench;
+pub mod bench_report;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod generate;
@@ -114,8 +115,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
         Command::Bench(args) => bench::run(args),
-        Command::Sys(args) => sys::run(args),
         Command::Rr(args) => rr::run(args),
+        Command::Sys(args) => sys::run(args),
         Command::Generate(args) => generate::run(&args),
         Command::Profile(args) => {
             profile::run(&args, cli.profile.as_deref(), cli.config.as_deref())

@@ -743,6 +743,7 @@ mod tests {
             (Kind::Delivery, "delivery failed"),
             (Kind::Assertion, "threshold failed"),
             (Kind::Timeout, "-W timeout"),
+            (Kind::NoData, "nothing arrived under $SYS"),
             (Kind::Interrupted(Signal::Int), "SIGINT"),
         ] {
             let code = exit_code(&Failure::new(kind, "x").into());

@@ -190,7 +190,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l keyform -d 'Not supp
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l publishers -l pubs -d 'Number of publishing clients' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l subscribers -l subs -d 'Number of subscribing clients' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connections -d 'Number of connections `bench conn` opens' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s n -l messages -d 'Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop after this many per subscriber' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s n -l messages -d 'Messages per publisher; `bench sub`: messages expected per subscriber (it stops once they arrived, and counts the ones missing at the end as lost) [default: a 10 s run with 1 s of warm-up when neither --messages nor --duration is given]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l duration -d 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s s -l size -d 'Message size in bytes, at least the 24-byte bench header' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s q -l qos -d 'Quality of service: 0, 1 or 2' -r
@@ -202,9 +202,12 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l filter -d 'Subscribe
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s M -l max-inflight -d 'Most unacknowledged QoS 1/2 messages per publisher' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l connect-rate -d 'Connections opened per second (0: as fast as possible)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l hold -d '`bench conn`: how long to hold the connections open' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Leave this long out of rates and latency at the start' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l warmup -d 'Leave this long out of rates, latency and counts at the start [default: 1s for the default 10 s run, 0 otherwise]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l drain -d 'After the publishers finish, wait at most this long for messages still on their way' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l source-addr -d 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l run-id -d 'Run identifier written into every message header [default: random]: with one per process, several `bench pub` processes into one `bench sub` are told apart' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l publisher-offset -d 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l broker-pid -d 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l assert -d 'Check a threshold after the run, e.g. \'p99 < 20ms\', \'lost == 0\', \'rate >= 50k\' (repeatable); any failure exits 7' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'

@@ -30,6 +30,13 @@ pub struct BenchResult {
     pub latency: Option<Percentiles>,
     /// Publish-to-acknowledgement latency at QoS 1 (PUBACK) and 2 (PUBCOMP).
     pub ack_latency: Option<Percentiles>,
+    /// At a fixed rate: how late the generator queued each message after its due time (its own
+    /// lateness, which the latency figures include).
+    #[serde(default)]
+    pub schedule_lag: Option<Percentiles>,
+    /// The broker's own resources over the run (`--broker-pid`).
+    #[serde(default)]
+    pub broker: Option<BrokerFigures>,
     pub connect: ConnectFigures,
     /// Errors by kind (e.g. `connection lost`, `publish refused`).
     pub errors: BTreeMap<String, u64>,
@@ -72,6 +79,19 @@ pub struct Settings {
     pub connect_rate: f64,
     pub hold_s: f64,
     pub source_addrs: Vec<String>,
+}
+
+/// A local broker process's resources over the run, sampled once a second from /proc.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerFigures {
+    pub pid: u32,
+    /// CPU time used over the run, as a fraction of one core (1.0 = one core fully busy).
+    pub cpu_busy: f64,
+    /// The busiest second, same unit.
+    pub cpu_busy_max: f64,
+    pub rss_max_bytes: u64,
+    pub rss_end_bytes: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -129,6 +149,11 @@ pub struct ClientRow {
     pub duplicates: u64,
     pub rate: f64,
     pub errors: u64,
+    /// This client's latency (end to end for subscribers, publish-to-ack for publishers).
+    #[serde(default)]
+    pub p50_us: Option<u64>,
+    #[serde(default)]
+    pub p99_us: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -249,6 +274,33 @@ pub fn csv_row(r: &BenchResult) -> String {
     s
 }
 
+/// `--csv --per-client`: a second table, one row per client, after the run's row and an empty
+/// line.
+pub fn csv_clients(r: &BenchResult) -> String {
+    let mut s = String::from(
+        "role,client_id,sent,acked,received,lost,duplicates,rate,errors,p50_us,p99_us\n",
+    );
+    let opt = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+    for c in &r.clients {
+        let fields = [
+            c.role.clone(),
+            c.client_id.clone(),
+            c.sent.to_string(),
+            c.acked.to_string(),
+            c.received.to_string(),
+            c.lost.to_string(),
+            c.duplicates.to_string(),
+            format!("{:.1}", c.rate),
+            c.errors.to_string(),
+            opt(c.p50_us),
+            opt(c.p99_us),
+        ];
+        s.push_str(&fields.map(|f| csv_field(&f)).join(","));
+        s.push('\n');
+    }
+    s
+}
+
 fn csv_field(f: &str) -> String {
     if f.contains([',', '"', '\n']) {
         format!("\"{}\"", f.replace('"', "\"\""))
@@ -342,10 +394,10 @@ pub fn human(r: &BenchResult) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} in {:.2}s (measured {:.2}s){}",
+        "{} in {} (measured {}){}",
         r.mode,
-        r.elapsed_s,
-        r.measured_s,
+        fmt_us(r.elapsed_s * 1e6),
+        fmt_us(r.measured_s * 1e6),
         if r.interrupted { ", interrupted" } else { "" }
     );
     if r.publish.is_some() || r.receive.is_some() {
@@ -355,22 +407,16 @@ pub fn human(r: &BenchResult) -> String {
             "", "messages", "msgs/s", "MB/s"
         );
     }
-    if let Some(p) = &r.publish {
-        let _ = writeln!(
-            o,
-            "{:<14}{:>12}{:>14.1}{:>10.2}",
-            "published", p.sent, p.rate, p.mb_per_s
-        );
-        if r.settings.qos > 0 {
-            let _ = writeln!(o, "{:<14}{:>12}", "acknowledged", p.acked);
-        }
-    }
+    // What was delivered is the headline; at QoS 0 a publisher only knows what it wrote into its
+    // socket, which says nothing about delivery.
     if let Some(rc) = &r.receive {
         let _ = writeln!(
             o,
             "{:<14}{:>12}{:>14.1}{:>10.2}",
             "received", rc.received, rc.rate, rc.mb_per_s
         );
+    }
+    if let Some(rc) = &r.receive {
         let expected = rc
             .expected
             .map_or(String::new(), |e| format!("expected {e}, "));
@@ -387,6 +433,21 @@ pub fn human(r: &BenchResult) -> String {
             }
         );
     }
+    if let Some(p) = &r.publish {
+        let label = if r.settings.qos == 0 {
+            "written"
+        } else {
+            "published"
+        };
+        let _ = writeln!(
+            o,
+            "{:<14}{:>12}{:>14.1}{:>10.2}",
+            label, p.sent, p.rate, p.mb_per_s
+        );
+        if r.settings.qos > 0 {
+            let _ = writeln!(o, "{:<14}{:>12}", "acknowledged", p.acked);
+        }
+    }
     if r.mode == "conn" || r.connect.failed > 0 {
         let c = &r.connect;
         let _ = writeln!(
@@ -397,7 +458,7 @@ pub fn human(r: &BenchResult) -> String {
             c.failed,
             c.rate,
             c.rss_bytes.map_or(String::new(), |b| format!(
-                ", memory {:.1} MB ({:.1} KB per connection)",
+                ", mqtk's own memory {:.1} MB ({:.1} KB per connection)",
                 b as f64 / 1e6,
                 if c.connected > 0 {
                     b as f64 / 1e3 / c.connected as f64
@@ -413,9 +474,21 @@ pub fn human(r: &BenchResult) -> String {
     if r.reconnects > 0 {
         let _ = writeln!(o, "reconnects: {}", r.reconnects);
     }
-    if r.errors.is_empty() {
+    if let Some(b) = &r.broker {
+        let _ = writeln!(
+            o,
+            "broker (pid {}): CPU {:.2} of a core (busiest second {:.2}), memory {:.1} MB \
+             (max {:.1} MB)",
+            b.pid,
+            b.cpu_busy,
+            b.cpu_busy_max,
+            b.rss_end_bytes as f64 / 1e6,
+            b.rss_max_bytes as f64 / 1e6
+        );
+    }
+    if r.errors.is_empty() && r.connect.failed == 0 {
         let _ = writeln!(o, "errors: none");
-    } else {
+    } else if !r.errors.is_empty() {
         let list: Vec<String> = r.errors.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         let _ = writeln!(o, "errors: {}", list.join(", "));
     }
@@ -423,6 +496,7 @@ pub fn human(r: &BenchResult) -> String {
         ("end to end", &r.latency),
         ("publish-ack", &r.ack_latency),
         ("connect", &r.connect.time),
+        ("schedule lag", &r.schedule_lag),
     ];
     if rows.iter().any(|(_, p)| p.is_some()) {
         let _ = writeln!(
@@ -474,11 +548,7 @@ pub fn human(r: &BenchResult) -> String {
     }
     for a in &r.assertions {
         let actual = a.actual.map_or("not measured".to_string(), |v| {
-            if v.fract() == 0.0 {
-                format!("{v}")
-            } else {
-                format!("{v:.2}")
-            }
+            super::assert::parse(&a.expr).map_or_else(|_| format!("{v}"), |x| x.metric.show(v))
         });
         let _ = writeln!(
             o,
@@ -553,6 +623,8 @@ pub(crate) mod tests {
             }),
             latency: Some(lat.clone()),
             ack_latency: None,
+            schedule_lag: None,
+            broker: None,
             connect: ConnectFigures {
                 attempted: 3,
                 connected: 3,
@@ -579,12 +651,14 @@ pub(crate) mod tests {
                     sent: 600,
                     acked: 590,
                     received: 598,
+                    ..Sample::default()
                 },
                 Sample {
                     t: 2.0,
                     sent: 400,
                     acked: 410,
                     received: 400,
+                    ..Sample::default()
                 },
             ],
             clients: vec![],
@@ -598,10 +672,10 @@ pub(crate) mod tests {
         let expected = "\
 pubsub in 2.00s (measured 2.00s)
                   messages        msgs/s      MB/s
-published             1000         500.0      0.03
-acknowledged          1000
 received               998         499.0      0.03
 expected 1000, lost 2, duplicates 1, out of order 0
+published             1000         500.0      0.03
+acknowledged          1000
 errors: connection lost: 1
 latency             min      p50      p90      p99    p99.9      max     mean
 end to end         40µs    120µs    300µs   1.50ms   2.50ms    3.00s    150µs
@@ -630,11 +704,12 @@ note: at full speed, latency is mostly queueing
         }];
         let text = human(&r);
         assert!(text.contains(
-            "connections: 3 attempted, 3 connected, 2 failed, 300.0/s, memory 3.0 MB (1000.0 KB per connection)"
+            "connections: 3 attempted, 3 connected, 2 failed, 300.0/s, mqtk's own memory 3.0 MB (1000.0 KB per connection)"
         ), "{text}");
         assert!(text.contains("  failed: refused (5): 2\n"));
-        assert!(text.contains("errors: none\n"));
-        assert!(text.ends_with("assert connect_p99 < 2ms: pass (actual 1000)\n"));
+        // Failed connections are errors: never "errors: none" beside them.
+        assert!(!text.contains("errors: none"), "{text}");
+        assert!(text.ends_with("assert connect_p99 < 2ms: pass (actual 1.00ms)\n"));
     }
 
     #[test]

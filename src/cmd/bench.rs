@@ -33,7 +33,12 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
     let text = if json {
         report::json(&result)
     } else if csv {
-        format!("{}{}", report::csv_header(), report::csv_row(&result))
+        let mut text = format!("{}{}", report::csv_header(), report::csv_row(&result));
+        if !result.clients.is_empty() {
+            text.push('\n');
+            text.push_str(&report::csv_clients(&result));
+        }
+        text
     } else {
         report::human(&result)
     };

@@ -18,13 +18,17 @@ set edit:completion:arg-completer[mqtk] = {|@words|
     }
     var completions = [
         &'mqtk'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand --help 'Print help'
             cand -h 'Print help (only here: after a subcommand, -h is the broker host, as in mosquitto)'
             cand --version 'Print version'
             cand pub 'Publish messages (flags as mosquitto_pub)'
             cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
             cand bench 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+            cand rr 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
             cand broker 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+            cand profile 'List and show connection profiles (passwords redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;pub'= {
@@ -34,9 +38,13 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --message 'Message payload'
             cand -f 'Send the contents of FILE as the message'
             cand --file 'Send the contents of FILE as the message'
+            cand --replay 'Publish the messages of a `mqtk sub --json` capture (- for standard input): their topics, payloads, QoS, retain flags and MQTT 5 properties'
+            cand --seed 'Seed for {{int}}, {{float}} and {{uuid}}, so a run can be repeated exactly'
+            cand --replay-speed 'Keep the recorded spacing, sped up by FACTOR (1: as recorded, 2: twice as fast) [default: as fast as possible]'
+            cand --rewrite-prefix 'Replace the topic prefix FROM with TO'
             cand -q 'Quality of service: 0, 1 or 2'
             cand --qos 'Quality of service: 0, 1 or 2'
-            cand --repeat 'Publish the message this many times'
+            cand --repeat 'Publish the message this many times (0: until interrupted)'
             cand --repeat-delay 'Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)'
             cand -M 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)'
             cand --max-inflight 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker''s Receive Maximum)'
@@ -85,12 +93,17 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-engine 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --tls-engine-kpass-sha1 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --keyform 'Not supported by this build (keys are PEM files): refused with a one-line reason'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -s 'Read standard input whole and send it as one message'
             cand --stdin-file 'Read standard input whole and send it as one message'
             cand -l 'Read standard input and send each line as a message'
             cand --stdin-line 'Read standard input and send each line as a message'
             cand -n 'Send an empty (null) message'
             cand --null-message 'Send an empty (null) message'
+            cand --template 'Expand {{...}} placeholders in the payload for every message: {{seq}} {{index}} {{int LO HI}} {{float LO HI [DECIMALS]}} {{now [STRFTIME]}} {{unix}} {{unix_ms}} {{uuid}} {{client_id}} {{topic}} {{env NAME}} {{line}} {{"TEXT"}} (with -l: each line is a template)'
+            cand --check-json 'Refuse (exit 2) a payload that is not a JSON document, checked per message'
+            cand --skip-bad-lines 'Skip (and report) capture lines that are not messages instead of stopping'
             cand -r 'Ask the broker to retain the message'
             cand --retain 'Ask the broker to retain the message'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
@@ -121,8 +134,9 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand -U 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)'
             cand --unsubscribe 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)'
             cand --random-filter 'Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)'
-            cand -F 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes; wins over -v, as in mosquitto_sub)'
-            cand --format 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes; wins over -v, as in mosquitto_sub)'
+            cand --respond 'MQTT 5: answer each message with a response topic by running CMD (via sh -c) with the payload on standard input, and publishing its output to that topic with the request''s correlation data'
+            cand -F 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as in mosquitto_sub)'
+            cand --format 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as in mosquitto_sub)'
             cand --color 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never'
             cand -h 'Broker host name or address (with -L: the later of the two wins)'
             cand --host 'Broker host name or address (with -L: the later of the two wins)'
@@ -169,6 +183,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-engine 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --tls-engine-kpass-sha1 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --keyform 'Not supported by this build (keys are PEM files): refused with a one-line reason'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -R 'Do not print retained (stale) messages'
             cand --no-retained 'Do not print retained (stale) messages'
             cand --retained-only 'Print only retained messages, and exit at the first message that is not retained'
@@ -180,6 +196,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand -v 'Print `topic payload` (`topic (null)` for an empty payload, as mosquitto_sub)'
             cand --verbose 'Print `topic payload` (`topic (null)` for an empty payload, as mosquitto_sub)'
             cand --json 'Print one JSON object per message (NDJSON)'
+            cand --require-fields 'With -F %{FIELD}: a payload that is not JSON or lacks the field ends mqtk sub with an error (exit 1) instead of printing an empty value'
             cand --pretty 'Indent --json output, and -F''s %j/%J objects as mosquitto_sub --pretty does'
             cand -N 'Do not print a newline after each message'
             cand --no-eol 'Do not print a newline after each message'
@@ -252,6 +269,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --duration 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first'
             cand -s 'Message size in bytes, at least the 24-byte bench header'
             cand --size 'Message size in bytes, at least the 24-byte bench header'
+            cand --payload-template 'The body after the bench header: a payload template (as `pub --template`: {{int 0 100}}, {{now}}, {{uuid}}, ...), expanded per message and padded with spaces to --size'
             cand -q 'Quality of service: 0, 1 or 2'
             cand --qos 'Quality of service: 0, 1 or 2'
             cand --rate 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message''s intended send time, so broker stalls show in the percentiles'
@@ -271,6 +289,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --publisher-offset 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes'
             cand --broker-pid 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)'
             cand --assert 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -290,6 +310,96 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --help 'Print help'
             cand --version 'Print version'
         }
+        &'mqtk;rr'= {
+            cand -h 'Broker host name or address (with -L: the later of the two wins)'
+            cand --host 'Broker host name or address (with -L: the later of the two wins)'
+            cand -p 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
+            cand --port 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
+            cand -L 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path'
+            cand --url 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path'
+            cand --unix 'Connect through a Unix domain socket instead of TCP'
+            cand -A 'Local address to connect from'
+            cand --bind-address 'Local address to connect from'
+            cand -i 'Client identifier [default: mqtk- and random characters]'
+            cand --id 'Client identifier [default: mqtk- and random characters]'
+            cand -I 'Client identifier prefix; the process id is appended'
+            cand --id-prefix 'Client identifier prefix; the process id is appended'
+            cand -u 'User name'
+            cand --username 'User name'
+            cand -P 'Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a user name: arguments show in `ps`)'
+            cand --pw 'Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a user name: arguments show in `ps`)'
+            cand --pw-file 'Read the password from the first line of FILE'
+            cand -k 'Keepalive interval in seconds (0 disables it)'
+            cand --keepalive 'Keepalive interval in seconds (0 disables it)'
+            cand -x 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)'
+            cand --session-expiry 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)'
+            cand -V 'MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1 and 3.1'
+            cand --protocol-version 'MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1 and 3.1'
+            cand -D 'MQTT 5 property, as mosquitto''s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)'
+            cand --property 'MQTT 5 property, as mosquitto''s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)'
+            cand --connect-timeout 'Give up connecting after this long (e.g. 10, 5s, 500ms)'
+            cand --reconnect-attempts 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto''s clients do; 10 otherwise]'
+            cand --reconnect-max-delay 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)'
+            cand --proxy 'Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by default; the proxy resolves the broker''s name)'
+            cand --will-topic 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly'
+            cand --will-payload 'Payload of the last will message'
+            cand --will-qos 'QoS of the last will message'
+            cand --cafile 'CA certificates (PEM) to verify the broker with; turns TLS on'
+            cand --capath 'Directory of CA certificates (PEM); turns TLS on'
+            cand --cert 'Client certificate (PEM) for certificate authentication'
+            cand --key 'Client private key (PEM) for --cert'
+            cand --tls-version 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3 (TLS 1.1 and older are refused: rustls does not speak them)'
+            cand --ciphers 'TLS 1.2 cipher suites to offer, colon-separated, in OpenSSL (ECDHE-RSA-AES128-GCM-SHA256) or IANA (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) spelling; TLS 1.3 suites are kept'
+            cand --tls-alpn 'TLS ALPN protocol to offer'
+            cand --psk 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason'
+            cand --psk-identity 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason'
+            cand --tls-engine 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
+            cand --tls-engine-kpass-sha1 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
+            cand --keyform 'Not supported by this build (keys are PEM files): refused with a one-line reason'
+            cand -t 'Topic to send the request to'
+            cand --topic 'Topic to send the request to'
+            cand -e 'Topic to receive the response on (sent as the request''s response topic)'
+            cand --response-topic 'Topic to receive the response on (sent as the request''s response topic)'
+            cand -m 'Request payload'
+            cand --message 'Request payload'
+            cand -f 'Send the contents of FILE as the request'
+            cand --file 'Send the contents of FILE as the request'
+            cand --correlation-data 'Correlation data of the request [default: 32 random hex digits]'
+            cand -q 'Quality of service of the request and the response subscription: 0, 1 or 2'
+            cand --qos 'Quality of service of the request and the response subscription: 0, 1 or 2'
+            cand -C 'Exit after COUNT matching responses'
+            cand --count 'Exit after COUNT matching responses'
+            cand -W 'Give up waiting after this long (counted from connecting) and exit with code 27'
+            cand --timeout 'Give up waiting after this long (counted from connecting) and exit with code 27'
+            cand -F 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as in mosquitto_sub)'
+            cand --format 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as in mosquitto_sub)'
+            cand --color 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand -c 'Keep the session when disconnected (persistent session; needs -i)'
+            cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
+            cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
+            cand -d 'Print a packet trace on stderr (passwords redacted)'
+            cand --debug 'Print a packet trace on stderr (passwords redacted)'
+            cand --quiet 'Print no warnings or progress on stderr (errors still show)'
+            cand --will-retain 'Retain the last will message'
+            cand --tls-use-os-certs 'Use the operating system''s CA certificates (the default for mqtts:// without --cafile)'
+            cand --insecure 'Do not check that the broker''s certificate names the host (as mosquitto''s --insecure); the certificate must still be signed by a trusted CA'
+            cand --danger-accept-invalid-certs 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
+            cand -s 'Read standard input whole and send it as the request'
+            cand --stdin-file 'Read standard input whole and send it as the request'
+            cand -n 'Send an empty request'
+            cand --null-message 'Send an empty request'
+            cand -v 'Print `topic payload` (`topic (null)` for an empty payload, as mosquitto_sub)'
+            cand --verbose 'Print `topic payload` (`topic (null)` for an empty payload, as mosquitto_sub)'
+            cand --json 'Print one JSON object per message (NDJSON)'
+            cand --require-fields 'With -F %{FIELD}: a payload that is not JSON or lacks the field ends mqtk sub with an error (exit 1) instead of printing an empty value'
+            cand --pretty 'Indent --json output, and -F''s %j/%J objects as mosquitto_sub --pretty does'
+            cand -N 'Do not print a newline after each message'
+            cand --no-eol 'Do not print a newline after each message'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
         &'mqtk;broker'= {
             cand -p 'MQTT port to listen on (0: pick a free port and print it)'
             cand --port 'MQTT port to listen on (0: pick a free port and print it)'
@@ -301,6 +411,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-key 'Private key (PEM) for --tls-cert'
             cand --passwords 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)'
             cand --sys-interval 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand --allow-anonymous 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'
             cand -v 'Log client connects, disconnects and subscriptions on stderr'
             cand --verbose 'Log client connects, disconnects and subscriptions on stderr'
@@ -308,11 +420,45 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --help 'Print help'
             cand --version 'Print version'
         }
+        &'mqtk;profile'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;profile;list'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
+        &'mqtk;profile;show'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
+        &'mqtk;profile;help'= {
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;profile;help;list'= {
+        }
+        &'mqtk;profile;help;show'= {
+        }
+        &'mqtk;profile;help;help'= {
+        }
         &'mqtk;help'= {
             cand pub 'Publish messages (flags as mosquitto_pub)'
             cand sub 'Subscribe to topics and print messages (flags as mosquitto_sub)'
             cand bench 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
+            cand rr 'Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)'
             cand broker 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
+            cand profile 'List and show connection profiles (passwords redacted)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;help;pub'= {
@@ -321,7 +467,29 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         }
         &'mqtk;help;bench'= {
         }
+        &'mqtk;help;rr'= {
+        }
         &'mqtk;help;broker'= {
+        }
+        &'mqtk;help;profile'= {
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;help;profile;list'= {
+        }
+        &'mqtk;help;profile;show'= {
+        }
+        &'mqtk;help;profile;help'= {
+            cand list 'List the profiles of the config file'
+            cand show 'Show one profile''s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mqtk;help;profile;help;list'= {
+        }
+        &'mqtk;help;profile;help;show'= {
+        }
+        &'mqtk;help;profile;help;help'= {
         }
         &'mqtk;help;help'= {
         }

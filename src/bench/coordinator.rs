@@ -563,6 +563,8 @@ async fn run_messages(
             duplicates,
             out_of_order,
             foreign: sub_out.iter().map(|o| o.foreign).sum(),
+            other_run: sub_out.iter().map(|o| o.other_run).sum(),
+            before_start: sub_out.iter().map(|o| o.before_start).sum(),
             rate: r,
             mb_per_s: r * size_mb,
         });

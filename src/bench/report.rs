@@ -114,8 +114,14 @@ pub struct ReceiveFigures {
     pub lost: u64,
     pub duplicates: u64,
     pub out_of_order: u64,
-    /// Messages without a bench header (only counted).
+    /// Messages without a bench header (only counted; in `bench pubsub` not part of `received`).
     pub foreign: u64,
+    /// `bench pubsub`: messages of another run or process (acknowledged, not counted).
+    #[serde(default)]
+    pub other_run: u64,
+    /// Messages a resumed session delivered before the start barrier (acknowledged, not counted).
+    #[serde(default)]
+    pub before_start: u64,
     pub rate: f64,
     pub mb_per_s: f64,
 }
@@ -618,6 +624,8 @@ pub(crate) mod tests {
                 duplicates: 1,
                 out_of_order: 0,
                 foreign: 0,
+                other_run: 0,
+                before_start: 0,
                 rate: 499.0,
                 mb_per_s: 0.031936,
             }),

@@ -102,14 +102,21 @@ pub async fn run(
                         continue;
                     }
                     let header = Header::read(&m.payload);
-                    if let Some(h) = header
-                        && plan.mode == BenchMode::Pubsub
-                        && h.run != plan.run_id
-                    {
-                        // An earlier run's message a resumed session still held, or another
-                        // process's: not part of this run's streams.
-                        out.other_run += 1;
-                        continue;
+                    if plan.mode == BenchMode::Pubsub {
+                        // Only this run's streams count: an earlier run's message a resumed
+                        // session still held, another process's, or one without a header is
+                        // acknowledged and set apart.
+                        match header {
+                            None => {
+                                out.foreign += 1;
+                                continue;
+                            }
+                            Some(h) if h.run != plan.run_id => {
+                                out.other_run += 1;
+                                continue;
+                            }
+                            Some(_) => {}
+                        }
                     }
                     let now = Instant::now();
                     out.received += 1;

@@ -91,6 +91,15 @@ pub struct BenchArgs {
     )]
     pub size: usize,
 
+    /// The body after the bench header: a payload template (as `pub --template`: {{int 0 100}},
+    /// {{now}}, {{uuid}}, ...), expanded per message and padded with spaces to --size
+    #[arg(
+        long = "payload-template",
+        value_name = "TEMPLATE",
+        help_heading = "Load"
+    )]
+    pub payload_template: Option<String>,
+
     /// Quality of service: 0, 1 or 2
     #[arg(
         short = 'q',

@@ -108,7 +108,7 @@ pub enum Command {
     )]
     Bench(BenchArgs),
     /// Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)
-    #[command(disable_help_flag = true, long_about = rr::RR_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    #[command(disable_help_flag = true, args_override_self = true, long_about = rr::RR_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Rr(rr::RrArgs),
     /// Run an MQTT broker in this process (for demos, tests and CI jobs)
     #[cfg(feature = "broker")]

@@ -59,6 +59,8 @@ where
     let mut cli = Cli::from_arg_matches(&matches)?;
     if let Some((_, sub)) = matches.subcommand() {
         let after_url = |id: &str| {
+            // The last position `id` was given at on the command line (not a default). The
+            // `try_` call first: ids differ per subcommand, and asking for an unknown one panics.
             let last = |id: &str| {
                 sub.try_get_raw_occurrences(id)
                     .ok()
@@ -83,6 +85,7 @@ where
             Command::Pub(a) => a.connect.order = order,
             Command::Sub(a) => a.connect.order = order,
             Command::Bench(a) => a.connect.order = order,
+            Command::Rr(a) => a.connect.order = order,
             _ => {}
         }
     }

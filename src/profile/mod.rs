@@ -52,13 +52,15 @@ pub fn apply_to_command(cli: &mut Cli, matches: &ArgMatches) -> anyhow::Result<(
     })?;
     let config = Config::load(&path)?;
     let profile = config.profile(&name)?;
-    // MQTK_PASSWORD is read when connecting, not by clap: it counts as a given password.
-    let env_password = std::env::var_os(crate::cli::connect::PASSWORD_ENV).is_some();
+    // MQTK_PASSWORD is read when connecting (only with a user name), not by clap: it still
+    // ranks above the profile's password.
+    let env_password = process_env(crate::cli::connect::PASSWORD_ENV).is_some();
     let given = |id: &str| {
-        matches!(
-            sub.value_source(id),
-            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-        ) || (id == "password" && env_password)
+        (id == "password" && env_password)
+            || matches!(
+                sub.value_source(id),
+                Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+            )
     };
     let home = process_env("HOME");
     let warnings = apply(

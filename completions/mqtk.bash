@@ -59,7 +59,7 @@ _mqtk() {
 
     case "${cmd}" in
         mqtk)
-            opts="--help --version pub sub bench broker help"
+            opts="-h --help --version pub sub bench broker help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -73,7 +73,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --json --csv --per-client --assert --charts --report --help pubsub pub sub conn report"
+            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --broker-pid --json --csv --per-client --assert --charts --report --help --version pubsub pub sub conn report"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -195,6 +195,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --will-topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -227,7 +231,31 @@ _mqtk() {
                     COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
                     return 0
                     ;;
+                --ciphers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine-kpass-sha1)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyform)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -331,6 +359,18 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --run-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --publisher-offset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --broker-pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --assert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -351,7 +391,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench__subcmd__report)
-            opts="-o --output --assert --charts --help"
+            opts="-o --output --assert --charts --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,7 +421,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__broker)
-            opts="-p -v --port --listen --ws-port --tls-port --wss-port --tls-cert --tls-key --passwords --allow-anonymous --sys-interval --verbose --quiet --help"
+            opts="-p -v --port --listen --ws-port --tls-port --wss-port --tls-cert --tls-key --passwords --allow-anonymous --sys-interval --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,164 +573,12 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__pub)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -m -f -s -l -n -q -r -M --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --max-inflight --help"
+            opts="-t -m -f -s -l -n -q -r -M -h -p -L -A -i -I -u -P -k -c -x -V -D -d --topic --message --file --stdin-file --stdin-line --null-message --qos --retain --repeat --repeat-delay --max-inflight --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --host)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -h)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --port)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -p)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --url)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -L)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --unix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --bind-address)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -A)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -i)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --id-prefix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -I)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --username)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pw)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -P)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --pw-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --keepalive)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -k)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --session-expiry)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -x)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --protocol-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -V)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --property)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -D)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --connect-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --reconnect-attempts)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --reconnect-max-delay)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --will-topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --will-payload)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --will-qos)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cafile)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --capath)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cert)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --key)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls-version)
-                    COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
-                    return 0
-                    ;;
-                --tls-alpn)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -739,20 +627,6 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        mqtk__subcmd__sub)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -t -q -C -W -R -T -E -U -v -F -N --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --tls-alpn --insecure --debug --quiet --topic --qos --count --timeout --no-retained --retained-only --remove-retained --retain-as-published --no-local --retain-handling --filter-out --exit-after-subscribe --unsubscribe --verbose --format --json --pretty --no-eol --color --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -869,6 +743,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --will-topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -901,10 +779,48 @@ _mqtk() {
                     COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
                     return 0
                     ;;
+                --ciphers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --tls-alpn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --psk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine-kpass-sha1)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__sub)
+            opts="-t -q -C -W -R -T -E -U -v -F -N -h -p -L -A -i -I -u -P -k -c -x -V -D -d --topic --qos --count --timeout --no-retained --retained-only --remove-retained --retain-as-published --no-local --retain-handling --filter-out --exit-after-subscribe --unsubscribe --random-filter --verbose --format --json --pretty --no-eol --color --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --topic)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -957,6 +873,10 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --random-filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -967,6 +887,186 @@ _mqtk() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -h)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -L)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --id-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -P)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pw-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -k)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --session-expiry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protocol-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -V)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --property)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -D)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reconnect-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reconnect-max-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --will-topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --will-payload)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --will-qos)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cafile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capath)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-version)
+                    COMPREPLY=($(compgen -W "tlsv1.2 tlsv1.3" -- "${cur}"))
+                    return 0
+                    ;;
+                --ciphers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-alpn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --psk-identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-engine-kpass-sha1)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keyform)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

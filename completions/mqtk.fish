@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_mqtk_global_optspecs
-    string join \n help version
+    string join \n help h version
 end
 
 function __fish_mqtk_needs_command
@@ -25,39 +25,13 @@ function __fish_mqtk_using_subcommand
 end
 
 complete -c mqtk -n "__fish_mqtk_needs_command" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_needs_command" -s h -d 'Print help (only here: after a subcommand, -h is the broker host, as in mosquitto)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "broker" -d 'Run an MQTT broker in this process (for demos, tests and CI jobs)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s h -l host -d 'Broker host name or address' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s A -l bind-address -d 'Local address to connect from' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s u -l username -d 'User name' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-payload -d 'Payload of the last will message' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-qos -d 'QoS of the last will message' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l key -d 'Client private key (PEM) for --cert' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3' -r -f -a "tlsv1.2\t''
-tlsv1.3\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s t -l topic -d 'Topic to publish to' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s m -l message -d 'Message payload' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s f -l file -d 'Send the contents of FILE as the message' -r -F
@@ -65,45 +39,54 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s q -l qos -d 'Quality o
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat -d 'Publish the message this many times' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l repeat-delay -d 'Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s M -l max-inflight -d 'Most QoS 1/2 messages awaiting acknowledgement at once (MQTT 5: capped by the broker\'s Receive Maximum)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-retain -d 'Retain the last will message'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s P -l pw -d 'Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a user name: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1 and 3.1' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l proxy -d 'Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by default; the proxy resolves the broker\'s name)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3 (TLS 1.1 and older are refused: rustls does not speak them)' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l ciphers -d 'TLS 1.2 cipher suites to offer, colon-separated, in OpenSSL (ECDHE-RSA-AES128-GCM-SHA256) or IANA (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) spelling; TLS 1.3 suites are kept' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk-identity -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine-kpass-sha1 -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l keyform -d 'Not supported by this build (keys are PEM files): refused with a one-line reason' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s s -l stdin-file -d 'Read standard input whole and send it as one message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s l -l stdin-line -d 'Read standard input and send each line as a message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s n -l null-message -d 'Send an empty (null) message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s r -l retain -d 'Ask the broker to retain the message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure -d 'Do not check that the broker\'s certificate names the host (as mosquitto\'s --insecure); the certificate must still be signed by a trusted CA'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l danger-accept-invalid-certs -d 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s h -l host -d 'Broker host name or address' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -l bind-address -d 'Local address to connect from' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s u -l username -d 'User name' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-payload -d 'Payload of the last will message' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-qos -d 'QoS of the last will message' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l key -d 'Client private key (PEM) for --cert' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3' -r -f -a "tlsv1.2\t''
-tlsv1.3\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s q -l qos -d 'Quality of service to subscribe with: 0, 1 or 2' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -l count -d 'Exit after printing COUNT messages (only those are acknowledged; the rest stay queued)' -r
@@ -111,29 +94,66 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s W -l timeout -d 'Stop 
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-handling -d 'MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s T -l filter-out -d 'Do not print messages whose topic matches FILTER (repeatable)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s U -l unsubscribe -d 'Unsubscribe from FILTER (repeatable; useful with -c to clear a persistent session)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -l format -d 'Print each message with a format string (mosquitto_sub\'s %-specifiers and escapes)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l random-filter -d 'Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s F -l format -d 'Print each message with a format string (mosquitto_sub\'s %-specifiers and escapes; wins over -v, as in mosquitto_sub)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-retain -d 'Retain the last will message'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s A -l bind-address -d 'Local address to connect from' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s u -l username -d 'User name' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s P -l pw -d 'Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a user name: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pw-file -d 'Read the password from the first line of FILE' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1 and 3.1' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l proxy -d 'Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by default; the proxy resolves the broker\'s name)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-payload -d 'Payload of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-qos -d 'QoS of the last will message' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cafile -d 'CA certificates (PEM) to verify the broker with; turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l key -d 'Client private key (PEM) for --cert' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3 (TLS 1.1 and older are refused: rustls does not speak them)' -r -f -a "tlsv1.2\t''
+tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l ciphers -d 'TLS 1.2 cipher suites to offer, colon-separated, in OpenSSL (ECDHE-RSA-AES128-GCM-SHA256) or IANA (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) spelling; TLS 1.3 suites are kept' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine-kpass-sha1 -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l keyform -d 'Not supported by this build (keys are PEM files): refused with a one-line reason' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s R -l no-retained -d 'Do not print retained (stale) messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retained-only -d 'Print only retained messages, and exit at the first message that is not retained'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l remove-retained -d 'Clear every retained message received (publishes an empty retained message to its topic)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retain-as-published -d 'MQTT 5: keep the retain flag as published'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l no-local -d 'MQTT 5: do not receive messages this client published'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s E -l exit-after-subscribe -d 'Exit once subscribed'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print `topic payload`'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s v -l verbose -d 'Print `topic payload` (`topic (null)` for an empty payload, as mosquitto_sub)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l json -d 'Print one JSON object per message (NDJSON)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent --json output over several lines'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l pretty -d 'Indent --json output, and -F\'s %j/%J objects as mosquitto_sub --pretty does'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s N -l no-eol -d 'Do not print a newline after each message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not check that the broker\'s certificate names the host (as mosquitto\'s --insecure); the certificate must still be signed by a trusted CA'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l danger-accept-invalid-certs -d 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s h -l host -d 'Broker host name or address' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l unix -d 'Connect through a Unix domain socket instead of TCP' -r -F
@@ -141,15 +161,16 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_sub
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s i -l id -d 'Client identifier [default: mqtk- and random characters]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s I -l id-prefix -d 'Client identifier prefix; the process id is appended' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s u -l username -d 'User name' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s P -l pw -d 'Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s P -l pw -d 'Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a user name: arguments show in `ps`)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l pw-file -d 'Read the password from the first line of FILE' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s k -l keepalive -d 'Keepalive interval in seconds (0 disables it)' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s x -l session-expiry -d 'MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s V -l protocol-version -d 'MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1 and 3.1' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s D -l property -d 'MQTT 5 property, as mosquitto\'s: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l connect-timeout -d 'Give up connecting after this long (e.g. 10, 5s, 500ms)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l reconnect-attempts -d 'Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1 (never give up) [default: inf for sub and pub -l, which outlive broker restarts as mosquitto\'s clients do; 10 otherwise]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l reconnect-max-delay -d 'Longest wait between reconnect attempts (backoff doubles from 100ms up to this)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l proxy -d 'Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by default; the proxy resolves the broker\'s name)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l will-topic -d 'Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l will-payload -d 'Payload of the last will message' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l will-qos -d 'QoS of the last will message' -r
@@ -157,13 +178,19 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_sub
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l capath -d 'Directory of CA certificates (PEM); turns TLS on' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l cert -d 'Client certificate (PEM) for certificate authentication' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l key -d 'Client private key (PEM) for --cert' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3' -r -f -a "tlsv1.2\t''
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l tls-version -d 'Lowest TLS version to accept: tlsv1.2 or tlsv1.3 (TLS 1.1 and older are refused: rustls does not speak them)' -r -f -a "tlsv1.2\t''
 tlsv1.3\t''"
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l ciphers -d 'TLS 1.2 cipher suites to offer, colon-separated, in OpenSSL (ECDHE-RSA-AES128-GCM-SHA256) or IANA (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) spelling; TLS 1.3 suites are kept' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l tls-alpn -d 'TLS ALPN protocol to offer' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l psk -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l psk-identity -d 'Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l tls-engine -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l tls-engine-kpass-sha1 -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l keyform -d 'Not supported by this build (keys are PEM files): refused with a one-line reason' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l publishers -l pubs -d 'Number of publishing clients' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l subscribers -l subs -d 'Number of subscribing clients' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l connections -d 'Number of connections `bench conn` opens' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s n -l messages -d 'Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop after this many per subscriber' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s n -l messages -d 'Messages per publisher; `bench sub`: messages expected per subscriber (it stops once they arrived, and counts the ones missing at the end as lost) [default: a 10 s run with 1 s of warm-up when neither --messages nor --duration is given]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l duration -d 'Run for this long (e.g. 30s, 2m); with --messages, whichever ends first' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s s -l size -d 'Message size in bytes, at least the 24-byte bench header' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s q -l qos -d 'Quality of service: 0, 1 or 2' -r
@@ -175,9 +202,12 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_sub
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s M -l max-inflight -d 'Most unacknowledged QoS 1/2 messages per publisher' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l connect-rate -d 'Connections opened per second (0: as fast as possible)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l hold -d '`bench conn`: how long to hold the connections open' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l warmup -d 'Leave this long out of rates and latency at the start' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l warmup -d 'Leave this long out of rates, latency and counts at the start [default: 1s for the default 10 s run, 0 otherwise]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l drain -d 'After the publishers finish, wait at most this long for messages still on their way' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l source-addr -d 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l run-id -d 'Run identifier written into every message header [default: random]: with one per process, several `bench pub` processes into one `bench sub` are told apart' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l publisher-offset -d 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l broker-pid -d 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l assert -d 'Check a threshold after the run, e.g. \'p99 < 20ms\', \'lost == 0\', \'rate >= 50k\' (repeatable); any failure exits 7' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l charts -d 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never' -r -f -a "auto\t'Only when standard output is a terminal'
 always\t'Also when standard output is a file or a pipe'
@@ -185,17 +215,19 @@ never\t'Never'"
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l report -d 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l will-retain -d 'Retain the last will message'
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l insecure -d 'Do not verify the broker\'s certificate or host name at all (insecure; prints a warning)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l quiet -d 'Print no warnings or progress on stderr (errors still show)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l will-retain -d 'Retain the last will message'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l insecure -d 'Do not check that the broker\'s certificate names the host (as mosquitto\'s --insecure); the certificate must still be signed by a trusted CA'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l danger-accept-invalid-certs -d 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l embedded-broker -d 'Start an embedded broker (`mqtk broker`) on a free loopback port and benchmark it; never implied, so a benchmark of a real broker cannot measure the embedded one by mistake'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -s r -l retain -d 'Publish with the retain flag'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l json -d 'Print one JSON result document on stdout'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l csv -d 'Print a CSV header and one row for the run on stdout'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l per-client -d 'Add a row per client to the report'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report" -a "report" -d 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcommand_from report" -s o -l output -d 'Write the self-contained HTML report (charts; several results overlaid) to this file' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcommand_from report" -l assert -d 'Check every result after the first against a threshold, absolute (\'p99 < 20ms\') or relative to the first (\'p99 <= 1.1 * baseline\', \'rate >= 0.9 * baseline\'); repeatable; any failure exits 7' -r
@@ -203,6 +235,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcomm
 always\t'Also when standard output is a file or a pipe'
 never\t'Never'"
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcommand_from report" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcommand_from report" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s p -l port -d 'MQTT port to listen on (0: pick a free port and print it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l listen -d 'Address to listen on (anything but loopback without --passwords prints a warning)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l ws-port -d 'Also accept MQTT over WebSocket on PORT (path /mqtt; 0: pick a free port)' -r
@@ -216,6 +249,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l allow-anonymous -d 
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s v -l verbose -d 'Log client connects, disconnects and subscriptions on stderr'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l quiet -d 'Print nothing on stderr but errors (the listening lines on stdout stay)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "pub" -d 'Publish messages (flags as mosquitto_pub)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "sub" -d 'Subscribe to topics and print messages (flags as mosquitto_sub)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand help; and not __fish_seen_subcommand_from pub sub bench broker help" -f -a "bench" -d 'Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds'

@@ -40,8 +40,12 @@ pub struct Cli {
     #[arg(long, action = clap::ArgAction::Help, global = true)]
     pub help: Option<bool>,
 
+    /// Print help (only here: after a subcommand, -h is the broker host, as in mosquitto)
+    #[arg(short = 'h', action = clap::ArgAction::Help, hide = true)]
+    pub short_help: Option<bool>,
+
     /// Print version
-    #[arg(long, action = clap::ArgAction::Version)]
+    #[arg(long, action = clap::ArgAction::Version, global = true)]
     pub version: Option<bool>,
 }
 
@@ -49,8 +53,9 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0    success
   1    other runtime error
-  2    bad usage or bad input, detected before connecting
-  3    broker unreachable (DNS, TCP, TLS, connect timeout, not an MQTT server)
+  2    bad usage or bad input, detected before connecting (also options this build does not
+       support: --psk, --tls-engine, --keyform, --tls-version tlsv1.1)
+  3    broker unreachable (DNS, TCP, TLS, SOCKS5 proxy, connect timeout, not an MQTT server)
   1-5  connection refused, MQTT 3.1.1 CONNACK code (1 protocol version, 2 identifier rejected,
        3 server unavailable, 4 bad user name or password, 5 not authorised)
   128-162  connection refused, MQTT 5 CONNACK reason code (e.g. 135 not authorised)
@@ -59,17 +64,25 @@ Exit codes:
   27   -W timeout expired
   130  interrupted by SIGINT (143: SIGTERM) with work left undone; sub and broker exit 0";
 
+const PUB_USAGE: &str = "mqtk pub -t TOPIC (-m MESSAGE | -f FILE | -s | -l | -n) [OPTIONS]";
+const SUB_USAGE: &str = "mqtk sub -t FILTER [-t FILTER]... [OPTIONS]";
+const PUB_SHORT_HELP: &str =
+    "Common options only: `mqtk pub --help` lists every option, with the exit codes.";
+const SUB_SHORT_HELP: &str =
+    "Common options only: `mqtk sub --help` lists every option, with the exit codes.";
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Publish messages (flags as mosquitto_pub)
-    #[command(name = "pub", disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
+    #[command(name = "pub", disable_help_flag = true, args_override_self = true, override_usage = PUB_USAGE, after_help = PUB_SHORT_HELP, after_long_help = EXIT_CODES_HELP)]
     Pub(PubArgs),
     /// Subscribe to topics and print messages (flags as mosquitto_sub)
-    #[command(name = "sub", disable_help_flag = true, after_long_help = EXIT_CODES_HELP)]
+    #[command(name = "sub", disable_help_flag = true, args_override_self = true, override_usage = SUB_USAGE, after_help = SUB_SHORT_HELP, after_long_help = EXIT_CODES_HELP)]
     Sub(SubArgs),
     /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
     #[command(
         disable_help_flag = true,
+        args_override_self = true,
         after_long_help = EXIT_CODES_HELP,
         args_conflicts_with_subcommands = true,
         disable_help_subcommand = true
@@ -77,7 +90,7 @@ pub enum Command {
     Bench(BenchArgs),
     /// Run an MQTT broker in this process (for demos, tests and CI jobs)
     #[cfg(feature = "broker")]
-    #[command(disable_help_flag = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    #[command(disable_help_flag = true, args_override_self = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Broker(broker::BrokerArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
@@ -88,7 +101,7 @@ pub enum Command {
 #[derive(Args, Debug, Clone, Default)]
 #[command(next_help_heading = "Connection")]
 pub struct ConnectArgs {
-    /// Broker host name or address
+    /// Broker host name or address (with -L: the later of the two wins)
     #[arg(short = 'h', long, default_value = "localhost")]
     pub host: String,
 
@@ -105,7 +118,12 @@ pub struct ConnectArgs {
     pub unix: Option<PathBuf>,
 
     /// Local address to connect from
-    #[arg(short = 'A', long = "bind-address", value_name = "ADDR")]
+    #[arg(
+        short = 'A',
+        long = "bind-address",
+        value_name = "ADDR",
+        hide_short_help = true
+    )]
     pub bind_address: Option<std::net::IpAddr>,
 
     /// Client identifier [default: mqtk- and random characters]
@@ -117,7 +135,8 @@ pub struct ConnectArgs {
         short = 'I',
         long = "id-prefix",
         value_name = "PREFIX",
-        conflicts_with = "id"
+        conflicts_with = "id",
+        hide_short_help = true
     )]
     pub id_prefix: Option<String>,
 
@@ -125,21 +144,28 @@ pub struct ConnectArgs {
     #[arg(short = 'u', long)]
     pub username: Option<String>,
 
-    /// Password (prefer --pw-file or MQTK_PASSWORD: arguments show in `ps`)
-    #[arg(
-        short = 'P',
-        long = "pw",
-        env = "MQTK_PASSWORD",
-        hide_env_values = true
-    )]
+    /// Password (prefer --pw-file or the MQTK_PASSWORD environment variable, used only with a
+    /// user name: arguments show in `ps`)
+    #[arg(short = 'P', long = "pw")]
     pub password: Option<String>,
 
     /// Read the password from the first line of FILE
-    #[arg(long = "pw-file", value_name = "FILE", conflicts_with = "password")]
+    #[arg(
+        long = "pw-file",
+        value_name = "FILE",
+        conflicts_with = "password",
+        hide_short_help = true
+    )]
     pub pw_file: Option<PathBuf>,
 
     /// Keepalive interval in seconds (0 disables it)
-    #[arg(short = 'k', long, default_value_t = 60, value_name = "SECONDS")]
+    #[arg(
+        short = 'k',
+        long,
+        default_value_t = 60,
+        value_name = "SECONDS",
+        hide_short_help = true
+    )]
     pub keepalive: u16,
 
     /// Keep the session when disconnected (persistent session; needs -i)
@@ -147,11 +173,12 @@ pub struct ConnectArgs {
     pub disable_clean_session: bool,
 
     /// MQTT 5 session expiry interval in seconds; -1 or ∞: never [default with -c: never
-    /// expires]
-    #[arg(short = 'x', long = "session-expiry", value_name = "SECONDS", allow_negative_numbers = true, value_parser = values::parse_session_expiry)]
+    /// expires]. Ignored, with a warning, under MQTT 3.1.1 (as mosquitto ignores it)
+    #[arg(short = 'x', long = "session-expiry", value_name = "SECONDS", allow_negative_numbers = true, value_parser = values::parse_session_expiry, hide_short_help = true)]
     pub session_expiry: Option<u32>,
 
-    /// MQTT protocol version: 311 (default), 5 or 31
+    /// MQTT protocol version: 311 (default), 5 or 31; also mqttv311, mqttv5, mqttv31, 3.1.1
+    /// and 3.1
     #[arg(
         short = 'V',
         long = "protocol-version",
@@ -161,33 +188,43 @@ pub struct ConnectArgs {
     pub protocol: ProtocolVersion,
 
     /// MQTT 5 property, as mosquitto's: -D COMMAND NAME VALUE, or -D COMMAND user-property KEY
-    /// VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect
-    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append)]
+    /// VALUE. Commands: connect, publish, subscribe, unsubscribe, will, disconnect. Ignored,
+    /// with a warning, under MQTT 3.1.1 (as mosquitto ignores it)
+    #[arg(short = 'D', long = "property", num_args = 3..=4, value_names = ["COMMAND", "NAME", "VALUE"], action = clap::ArgAction::Append, hide_short_help = true)]
     pub property: Vec<String>,
 
     /// Give up connecting after this long (e.g. 10, 5s, 500ms)
-    #[arg(long = "connect-timeout", default_value = "10s", value_parser = values::parse_duration, value_name = "DURATION")]
+    #[arg(long = "connect-timeout", default_value = "10s", value_parser = values::parse_duration, value_name = "DURATION", hide_short_help = true)]
     pub connect_timeout: Duration,
 
     /// Reconnect attempts after a lost connection: a number, 0 (fail at once) or inf / -1
     /// (never give up) [default: inf for sub and pub -l, which outlive broker restarts as
     /// mosquitto's clients do; 10 otherwise]
-    #[arg(long = "reconnect-attempts", value_parser = values::parse_attempts, value_name = "N")]
+    #[arg(long = "reconnect-attempts", value_parser = values::parse_attempts, value_name = "N", hide_short_help = true)]
     pub reconnect_attempts: Option<u32>,
 
     /// Longest wait between reconnect attempts (backoff doubles from 100ms up to this)
-    #[arg(long = "reconnect-max-delay", default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION")]
+    #[arg(long = "reconnect-max-delay", default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION", hide_short_help = true)]
     pub reconnect_max_delay: Duration,
 
     /// Accepted for mosquitto compatibility: mqtk always disables Nagle's algorithm
-    #[arg(long)]
+    #[arg(long, hide_short_help = true)]
     pub nodelay: bool,
 
-    #[command(flatten)]
-    pub will: WillArgs,
+    /// Connect through a SOCKS5 proxy: socks5h://[user[:pass]@]host[:port] (port 1080 by
+    /// default; the proxy resolves the broker's name)
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "unix",
+        hide_short_help = true
+    )]
+    pub proxy: Option<String>,
 
-    #[command(flatten)]
-    pub tls: TlsArgs,
+    /// Where -h, -p and -t stood relative to -L on the command line (filled in after parsing,
+    /// not a flag): the later one wins, as in mosquitto.
+    #[arg(skip)]
+    pub order: FlagOrder,
 
     /// Print a packet trace on stderr (passwords redacted)
     #[arg(short = 'd', long)]
@@ -196,17 +233,28 @@ pub struct ConnectArgs {
     /// Print no warnings or progress on stderr (errors still show)
     #[arg(long)]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub will: WillArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 #[derive(Args, Debug, Clone, Default)]
 #[command(next_help_heading = "Last will")]
 pub struct WillArgs {
     /// Topic of the last will message, sent by the broker if mqtk disconnects unexpectedly
-    #[arg(long = "will-topic", value_name = "TOPIC")]
+    #[arg(long = "will-topic", value_name = "TOPIC", hide_short_help = true)]
     pub will_topic: Option<String>,
 
     /// Payload of the last will message
-    #[arg(long = "will-payload", value_name = "PAYLOAD", requires = "will_topic")]
+    #[arg(
+        long = "will-payload",
+        value_name = "PAYLOAD",
+        requires = "will_topic",
+        hide_short_help = true
+    )]
     pub will_payload: Option<String>,
 
     /// QoS of the last will message
@@ -214,12 +262,13 @@ pub struct WillArgs {
         long = "will-qos",
         default_value = "0",
         value_name = "QOS",
-        requires = "will_topic"
+        requires = "will_topic",
+        hide_short_help = true
     )]
     pub will_qos: QosLevel,
 
     /// Retain the last will message
-    #[arg(long = "will-retain", requires = "will_topic")]
+    #[arg(long = "will-retain", requires = "will_topic", hide_short_help = true)]
     pub will_retain: bool,
 }
 
@@ -231,48 +280,92 @@ pub struct TlsArgs {
     pub cafile: Option<PathBuf>,
 
     /// Directory of CA certificates (PEM); turns TLS on
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", hide_short_help = true)]
     pub capath: Option<PathBuf>,
 
     /// Client certificate (PEM) for certificate authentication
-    #[arg(long, value_name = "FILE", requires = "key")]
+    #[arg(long, value_name = "FILE", requires = "key", hide_short_help = true)]
     pub cert: Option<PathBuf>,
 
     /// Client private key (PEM) for --cert
-    #[arg(long, value_name = "FILE", requires = "cert")]
+    #[arg(long, value_name = "FILE", requires = "cert", hide_short_help = true)]
     pub key: Option<PathBuf>,
 
     /// Use the operating system's CA certificates (the default for mqtts:// without --cafile)
-    #[arg(long = "tls-use-os-certs")]
+    #[arg(long = "tls-use-os-certs", hide_short_help = true)]
     pub tls_use_os_certs: bool,
 
-    /// Lowest TLS version to accept: tlsv1.2 or tlsv1.3
-    #[arg(long = "tls-version", value_name = "VERSION")]
+    /// Lowest TLS version to accept: tlsv1.2 or tlsv1.3 (TLS 1.1 and older are refused: rustls
+    /// does not speak them)
+    #[arg(long = "tls-version", value_name = "VERSION", hide_short_help = true)]
     pub tls_version: Option<TlsVersionArg>,
 
+    /// TLS 1.2 cipher suites to offer, colon-separated, in OpenSSL (ECDHE-RSA-AES128-GCM-SHA256)
+    /// or IANA (TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256) spelling; TLS 1.3 suites are kept
+    #[arg(long, value_name = "LIST", hide_short_help = true)]
+    pub ciphers: Option<String>,
+
     /// TLS ALPN protocol to offer
-    #[arg(long = "tls-alpn", value_name = "PROTOCOL")]
+    #[arg(long = "tls-alpn", value_name = "PROTOCOL", hide_short_help = true)]
     pub tls_alpn: Option<String>,
 
-    /// Do not verify the broker's certificate or host name at all (insecure; prints a warning)
+    /// Do not check that the broker's certificate names the host (as mosquitto's --insecure);
+    /// the certificate must still be signed by a trusted CA
     #[arg(long)]
     pub insecure: bool,
+
+    /// Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can
+    /// read and change the traffic; for throw-away test brokers only
+    #[arg(long = "danger-accept-invalid-certs", hide_short_help = true)]
+    pub danger_accept_invalid_certs: bool,
+
+    /// Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason
+    #[arg(long, value_name = "KEY", hide = true)]
+    pub psk: Option<String>,
+
+    /// Not supported by this build (rustls has no TLS-PSK): refused with a one-line reason
+    #[arg(long = "psk-identity", value_name = "IDENTITY", hide = true)]
+    pub psk_identity: Option<String>,
+
+    /// Not supported by this build (no OpenSSL engines): refused with a one-line reason
+    #[arg(long = "tls-engine", value_name = "ENGINE", hide = true)]
+    pub tls_engine: Option<String>,
+
+    /// Not supported by this build (no OpenSSL engines): refused with a one-line reason
+    #[arg(long = "tls-engine-kpass-sha1", value_name = "HASH", hide = true)]
+    pub tls_engine_kpass_sha1: Option<String>,
+
+    /// Not supported by this build (keys are PEM files): refused with a one-line reason
+    #[arg(long, value_name = "FORM", hide = true)]
+    pub keyform: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TlsVersionArg {
+    /// Refused with a reason: rustls does not speak TLS 1.0
+    #[value(name = "tlsv1", hide = true)]
+    Tls10,
+    /// Refused with a reason: rustls does not speak TLS 1.1
+    #[value(name = "tlsv1.1", hide = true)]
+    Tls11,
     #[value(name = "tlsv1.2")]
     Tls12,
     #[value(name = "tlsv1.3")]
     Tls13,
 }
 
+/// Where the host, port and topic flags stood relative to `-L`: mosquitto reads options in order,
+/// so the later one of `-L` and `-h`/`-p`/`-t` wins (for `sub`, `-t` adds to the URL's topic).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FlagOrder {
+    pub host_after_url: bool,
+    pub port_after_url: bool,
+    pub topic_after_url: bool,
+}
+
 /// `mqtk pub`.
 #[derive(Args, Debug)]
 pub struct PubArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
     /// Topic to publish to
     #[arg(short = 't', long, value_name = "TOPIC", help_heading = "Message")]
     pub topic: Option<String>,
@@ -306,6 +399,9 @@ pub struct PubArgs {
     /// Receive Maximum)
     #[arg(short = 'M', long = "max-inflight", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Message")]
     pub max_inflight: u16,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 #[derive(Args, Debug)]
@@ -336,9 +432,6 @@ pub struct PayloadArgs {
 /// `mqtk sub`.
 #[derive(Args, Debug)]
 pub struct SubArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
     /// Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)
     #[arg(
         short = 't',
@@ -363,7 +456,7 @@ pub struct SubArgs {
     pub count: Option<u64>,
 
     /// Stop after this long (counted from connecting) and exit with code 27, as mosquitto_sub
-    #[arg(short = 'W', long, value_parser = values::parse_duration, value_name = "SECONDS", help_heading = "Subscription")]
+    #[arg(short = 'W', long, value_parser = values::parse_timeout, value_name = "SECONDS", help_heading = "Subscription")]
     pub timeout: Option<Duration>,
 
     /// Do not print retained (stale) messages
@@ -379,19 +472,31 @@ pub struct SubArgs {
     pub retained_only: bool,
 
     /// Clear every retained message received (publishes an empty retained message to its topic)
-    #[arg(long = "remove-retained", help_heading = "Subscription")]
+    #[arg(
+        long = "remove-retained",
+        help_heading = "Subscription",
+        hide_short_help = true
+    )]
     pub remove_retained: bool,
 
     /// MQTT 5: keep the retain flag as published
-    #[arg(long = "retain-as-published", help_heading = "Subscription")]
+    #[arg(
+        long = "retain-as-published",
+        help_heading = "Subscription",
+        hide_short_help = true
+    )]
     pub retain_as_published: bool,
 
     /// MQTT 5: do not receive messages this client published
-    #[arg(long = "no-local", help_heading = "Subscription")]
+    #[arg(
+        long = "no-local",
+        help_heading = "Subscription",
+        hide_short_help = true
+    )]
     pub no_local: bool,
 
     /// MQTT 5 retain handling: 0 send retained, 1 only for new subscriptions, 2 never
-    #[arg(long = "retain-handling", value_parser = clap::value_parser!(u8).range(0..=2), value_name = "N", help_heading = "Subscription")]
+    #[arg(long = "retain-handling", value_parser = clap::value_parser!(u8).range(0..=2), value_name = "N", help_heading = "Subscription", hide_short_help = true)]
     pub retain_handling: Option<u8>,
 
     /// Do not print messages whose topic matches FILTER (repeatable)
@@ -420,28 +525,36 @@ pub struct SubArgs {
     )]
     pub unsubscribe: Vec<String>,
 
+    /// Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)
+    #[arg(long = "random-filter", value_parser = values::parse_percentage, value_name = "PERCENT", help_heading = "Subscription", hide_short_help = true)]
+    pub random_filter: Option<f64>,
+
     #[command(flatten)]
     pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 /// How received messages are printed.
 #[derive(Args, Debug, Clone, Default)]
 #[command(next_help_heading = "Output")]
 pub struct OutputArgs {
-    /// Print `topic payload`
+    /// Print `topic payload` (`topic (null)` for an empty payload, as mosquitto_sub)
     #[arg(short = 'v', long)]
     pub verbose: bool,
 
-    /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes)
-    #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with_all = ["verbose", "json"])]
+    /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes; wins
+    /// over -v, as in mosquitto_sub)
+    #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with = "json")]
     pub format: Option<String>,
 
     /// Print one JSON object per message (NDJSON)
     #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
 
-    /// Indent --json output over several lines
-    #[arg(long, requires = "json")]
+    /// Indent --json output, and -F's %j/%J objects as mosquitto_sub --pretty does
+    #[arg(long)]
     pub pretty: bool,
 
     /// Do not print a newline after each message

@@ -125,15 +125,45 @@ fn help_does_not_show_the_password_from_the_environment() {
 }
 
 #[test]
-fn password_over_plain_text_is_warned_about() {
+fn password_over_plain_text_is_warned_about_unless_local() {
+    // Loopback (and Unix sockets): the password never leaves the machine, so no warning.
     let broker = Broker::builder().auth(&[(USER, PASSWORD)]).start();
     let out = run(&mut with_password(&broker, Source::Flag, PASSWORD, false));
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("mqtk: warning: the password is sent unencrypted"),
+        !text(&out.stderr).contains("warning"),
         "{}",
         text(&out.stderr)
     );
+    // Any other host is warned about before connecting (this name never resolves: no traffic).
+    // Through a proxy port that refuses at once: no name lookup, no traffic.
+    // (Through a proxy, even localhost is another machine's view.)
+    for host in ["broker.invalid", "localhost"] {
+        let out = run(mqtk_std().args([
+            "pub",
+            "-h",
+            host,
+            "--connect-timeout",
+            "1s",
+            "-u",
+            USER,
+            "-P",
+            PASSWORD,
+            "-t",
+            "t",
+            "-m",
+            "x",
+            "--proxy",
+            "socks5h://127.0.0.1:1",
+        ]));
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{stderr}");
+        assert!(
+            stderr.starts_with("mqtk: warning: the password is sent unencrypted"),
+            "{host}: {stderr}"
+        );
+        assert_no_secret(&out, PASSWORD, host);
+    }
 }
 
 fn tls_pub(broker: &Broker, extra: &[&str]) -> Output {
@@ -163,14 +193,24 @@ fn tls_verifies_the_broker_by_default() {
 }
 
 #[test]
-fn insecure_connects_with_a_warning() {
+fn insecure_skips_only_the_host_name_check() {
     let broker = Broker::builder().tls(true).start();
-    let out = tls_pub(&broker, &["--insecure"]);
+    // An untrusted CA fails with --insecure, as with mosquitto's --insecure.
+    let other = broker.other_ca_file().to_string_lossy().into_owned();
+    let out = tls_pub(&broker, &["--cafile", &other, "--insecure"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("unknown CA"), "{stderr}");
+    // The loud flag turns every check off, and says so.
+    let out = tls_pub(&broker, &["--danger-accept-invalid-certs"]);
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    assert_eq!(
-        stderr.trim_end(),
-        "mqtk: warning: --insecure: the broker's certificate and host name are not verified"
+    assert!(
+        stderr.starts_with(
+            "mqtk: warning: --danger-accept-invalid-certs: the broker's certificate is NOT \
+             verified at all"
+        ) && stderr.lines().count() == 1,
+        "{stderr}"
     );
 }
 
@@ -220,6 +260,21 @@ fn hostname_mismatch_names_both_names() {
         stderr.contains("not valid for '127.0.0.1' (it names: broker.example)"),
         "the error should name the expected and the presented names: {stderr}"
     );
+    // --insecure skips exactly this check, in mqtk as in mosquitto_pub.
+    let out = tls_pub(&broker, &["--cafile", &ca, "--insecure"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mosquitto = run(common::mosquitto_pub(&broker).args([
+        "-p",
+        &broker.tls_port().to_string(),
+        "--cafile",
+        &ca,
+        "--insecure",
+        "-t",
+        "tls/t",
+        "-m",
+        "x",
+    ]));
+    assert!(mosquitto.status.success(), "{}", text(&mosquitto.stderr));
 }
 
 #[test]

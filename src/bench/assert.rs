@@ -53,6 +53,19 @@ pub enum Metric {
     RecvRate,
 }
 
+impl Metric {
+    /// A measured value of this metric with its unit, as the report shows it.
+    pub fn show(self, v: f64) -> String {
+        match self {
+            Metric::Latency(..) => super::export::fmt_us(v),
+            Metric::Rate | Metric::PubRate | Metric::RecvRate => format!("{v:.1} msgs/s"),
+            Metric::LostPct => format!("{v:.3}%"),
+            _ if v.fract() == 0.0 => format!("{v}"),
+            _ => format!("{v:.2}"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
     Lt,

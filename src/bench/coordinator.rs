@@ -13,7 +13,9 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::broker_usage;
 use super::connections::{self, client_options};
+use super::header::Stream;
 use super::limits::{self, FD_RESERVE};
 use super::outcome::{ClientOutcome, Problem, Problems};
 use super::plan::{Plan, Role};
@@ -30,6 +32,9 @@ use crate::conn::topic::matches as topic_matches;
 use crate::conn::{Client, ConnectOptions, Setup};
 use crate::error::Signal;
 use crate::signals::Signals;
+
+/// Schedule lag (p99) above which the generator, not the broker, limits the latency figures.
+const LATE_GENERATOR_US: u64 = 1_000;
 
 /// What a run produced: the result, and the signal that cut it short, if any.
 pub struct Outcome {
@@ -84,6 +89,8 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
         receive: None,
         latency: None,
         ack_latency: None,
+        schedule_lag: None,
+        broker: None,
         connect: ConnectFigures::default(),
         errors: BTreeMap::new(),
         reconnects: 0,
@@ -362,6 +369,9 @@ async fn run_messages(
         measure_from: start + plan.warmup,
     };
     let (done_tx, done_rx) = watch::channel(false);
+    let broker_watch = plan
+        .broker_pid
+        .map(|pid| broker_usage::spawn(pid, done_rx.clone()));
     let sampler = spawn_sampler(shared, start, done_rx);
     let _ = start_tx.send(Some(window));
 
@@ -459,6 +469,10 @@ async fn run_messages(
     result.end = rfc3339(Local::now());
     result.elapsed_s = (end - start).as_secs_f64();
     result.series = series.samples;
+    shared.seconds.fill(&mut result.series);
+    if let Some(watch) = broker_watch {
+        result.broker = watch.await.ok().flatten();
+    }
 
     let size_mb = plan.size as f64 / 1e6;
     let window_of = |outs: &[ClientOutcome]| -> Duration {
@@ -519,16 +533,28 @@ async fn run_messages(
                 let filter = plan.filter_for(o.index);
                 for (p, (sent, topic)) in sent_by.iter().zip(&topics).enumerate() {
                     if topic_matches(&filter, topic) {
-                        sub_lost += o.seq.get(p as u32).map_or(*sent, |t| t.lost(*sent));
+                        let stream = Stream {
+                            run: plan.run_id,
+                            publisher: plan.publisher_offset.saturating_add(p as u32),
+                        };
+                        sub_lost += o.seq.get(stream).map_or(*sent, |t| t.lost(*sent));
                     }
                 }
                 *expected.get_or_insert(0) += expected_for(o.index);
             } else {
+                // Streams that announced their total count a missing tail; `-n` is what this
+                // subscriber expects in all.
                 sub_lost += o
                     .seq
                     .iter()
-                    .map(|(_, t)| t.lost_below_highest())
+                    .map(|(_, t)| t.lost_of_announced())
                     .sum::<u64>();
+                if let Some(n) = plan.messages {
+                    let unique: u64 = o.seq.iter().map(|(_, t)| t.unique).sum();
+                    let unheaded = o.foreign;
+                    sub_lost = sub_lost.max(n.saturating_sub(unique + unheaded));
+                    *expected.get_or_insert(0) += n;
+                }
             }
             for (_, t) in o.seq.iter() {
                 duplicates += t.duplicates;
@@ -547,6 +573,8 @@ async fn run_messages(
             duplicates,
             out_of_order,
             foreign: sub_out.iter().map(|o| o.foreign).sum(),
+            other_run: sub_out.iter().map(|o| o.other_run).sum(),
+            before_start: sub_out.iter().map(|o| o.before_start).sum(),
             rate: r,
             mb_per_s: r * size_mb,
         });
@@ -562,8 +590,15 @@ async fn run_messages(
         if plan.qos > 0 && lost > 0 && !shared.aborted() {
             *problems.entry(Problem::LostAtQos(plan.qos)).or_insert(0) += lost;
         }
-        if plan.qos == 2 && duplicates > 0 {
+        if plan.qos == 2 && duplicates > 0 && base.clean {
+            // One subscription per client: the specification forbids a second copy at QoS 2.
             *problems.entry(Problem::DuplicatesAtQos2).or_insert(0) += duplicates;
+        } else if plan.qos == 2 && duplicates > 0 {
+            result.notes.push(format!(
+                "{duplicates} QoS 2 duplicates: a resumed session may still hold subscriptions of \
+                 an earlier run that overlap this one's, and the specification allows a copy \
+                 per matching subscription"
+            ));
         }
         let stale: u64 = sub_out.iter().map(|o| o.stale_retained).sum();
         if stale > 0 {
@@ -584,6 +619,36 @@ async fn run_messages(
         result.clients = rows;
     }
     result.measured_s = measured.as_secs_f64();
+    let other_run: u64 = sub_out.iter().map(|o| o.other_run).sum();
+    if other_run > 0 {
+        result.notes.push(format!(
+            "{other_run} messages from another run (a resumed session's backlog, or another \
+             process publishing on these topics) were acknowledged and left out"
+        ));
+    }
+    let mut lag = Latency::default();
+    for o in &pub_out {
+        lag.merge(&o.lag);
+    }
+    result.schedule_lag = lag.summary();
+    if let Some(l) = &result.schedule_lag
+        && l.p99_us > LATE_GENERATOR_US
+    {
+        result.notes.push(format!(
+            "the generator itself was late: schedule lag p99 {} (max {}), so latency includes \
+             time the messages waited in mqtk; use fewer publishers per process or more \
+             processes (--publisher-offset)",
+            super::export::fmt_us(l.p99_us as f64),
+            super::export::fmt_us(l.max_us as f64)
+        ));
+    }
+    if plan.embedded_broker {
+        result.notes.push(
+            "the embedded broker ran in this process and shared the machine's cores with the \
+             generator"
+                .into(),
+        );
+    }
     let early: u64 = sub_out.iter().map(|o| o.before_start).sum();
     if early > 0 {
         result.notes.push(format!(
@@ -629,6 +694,8 @@ fn row(o: &ClientOutcome, plan: &Plan, lost: u64, w: Duration) -> ClientRow {
         duplicates: o.seq.iter().map(|(_, t)| t.duplicates).sum(),
         rate: rate(o.measured, w),
         errors: o.problems.values().sum(),
+        p50_us: o.latency.summary().map(|p| p.p50_us),
+        p99_us: o.latency.summary().map(|p| p.p99_us),
     }
 }
 

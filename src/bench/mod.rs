@@ -6,6 +6,7 @@
 //! subscriber, held connection) is an event handler on the connection layer's client engine.
 
 pub mod assert;
+pub mod broker_usage;
 pub mod connections;
 pub mod coordinator;
 pub mod export;
@@ -13,6 +14,7 @@ pub mod hdr;
 pub mod header;
 pub mod limits;
 pub mod outcome;
+pub mod pacer;
 pub mod plan;
 pub mod progress;
 pub mod publisher;

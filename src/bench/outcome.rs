@@ -100,6 +100,12 @@ pub struct ClientOutcome {
     pub last_event: Option<Instant>,
     /// End to end for subscribers, publish-to-ack for publishers.
     pub latency: Latency,
+    /// Publishers at a fixed rate: how late each message was queued after its due time (the
+    /// generator's own lateness, kept apart from the broker's latency).
+    pub lag: Latency,
+    /// Messages with a bench header from another run (a resumed session's old messages, or
+    /// another process's publishers in `bench pubsub`): acknowledged, not counted.
+    pub other_run: u64,
     pub seq: SeqTable,
     pub problems: Problems,
     /// Connections re-established after the broker dropped one.

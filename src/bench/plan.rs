@@ -11,7 +11,10 @@ use crate::cli::bench::BenchMode;
 use crate::error::usage;
 
 /// Messages per publisher when neither `--messages` nor `--duration` is given.
-pub const DEFAULT_MESSAGES: u64 = 10_000;
+/// The run when neither --messages nor --duration is given: long enough to mean something.
+pub const DEFAULT_DURATION: Duration = Duration::from_secs(10);
+/// Warm-up of the default run: connection set-up and the broker's first allocations stay out.
+pub const DEFAULT_WARMUP: Duration = Duration::from_secs(1);
 
 /// Smallest non-zero rate accepted (one message in about 17 minutes).
 const MIN_RATE: f64 = 0.001;
@@ -53,6 +56,13 @@ pub struct Plan {
     pub csv: bool,
     pub per_client: bool,
     pub quiet: bool,
+    /// Written into every header, so streams of other processes and runs are told apart.
+    pub run_id: u32,
+    /// Added to each publisher's index in the header.
+    pub publisher_offset: u32,
+    pub broker_pid: Option<u32>,
+    /// The broker runs in this process, sharing its cores.
+    pub embedded_broker: bool,
 }
 
 /// The role of one client in the run.
@@ -172,18 +182,25 @@ impl Plan {
         if args.duration == Some(Duration::ZERO) {
             return Err(usage("--duration must be more than 0"));
         }
-        if let Some(d) = args.duration
-            && !args.warmup.is_zero()
-            && args.warmup >= d
+        let (duration, warmup) = match (args.messages, args.duration, mode) {
+            (None, None, BenchMode::Pubsub | BenchMode::Pub) => (
+                Some(DEFAULT_DURATION),
+                args.warmup.unwrap_or(DEFAULT_WARMUP),
+            ),
+            (_, d, _) => (d, args.warmup.unwrap_or_default()),
+        };
+        if let Some(d) = duration
+            && !warmup.is_zero()
+            && warmup >= d
         {
             return Err(usage(format!(
-                "--warmup ({:?}) must be shorter than --duration ({d:?})",
-                args.warmup
+                "--warmup ({warmup:?}) must be shorter than --duration ({d:?})"
             )));
         }
-        if !args.warmup.is_zero()
+        if !warmup.is_zero()
+            && args.messages.is_some()
             && mode != BenchMode::Conn
-            && args.duration.is_none()
+            && duration.is_none()
             && rate == 0.0
         {
             // A message count at full speed may finish inside the warm-up and measure nothing.
@@ -218,10 +235,10 @@ impl Plan {
         };
         // `%i`/`%c` expand to plain levels, so the template obeys the filter rules as it is.
         crate::conn::topic::validate_filter(&filter).map_err(usage)?;
-        let messages = match (args.messages, args.duration, mode) {
-            (None, None, BenchMode::Pubsub | BenchMode::Pub) => Some(DEFAULT_MESSAGES),
-            (m, _, _) => m,
-        };
+        let messages = args.messages;
+        if let Some(pid) = args.broker_pid {
+            super::broker_usage::check(pid)?;
+        }
         let mut asserts = Vec::new();
         for text in &args.asserts {
             let a = assert::parse(text)?;
@@ -247,7 +264,7 @@ impl Plan {
                 0
             },
             messages,
-            duration: args.duration,
+            duration,
             size: args.size,
             qos: args.qos.0,
             rate,
@@ -257,7 +274,7 @@ impl Plan {
             max_inflight: args.max_inflight,
             connect_rate: args.connect_rate,
             hold: args.hold,
-            warmup: args.warmup,
+            warmup,
             drain: args.drain,
             retain: args.retain,
             source_addrs,
@@ -267,6 +284,10 @@ impl Plan {
             csv: args.csv,
             per_client: args.per_client,
             quiet: args.connect.quiet,
+            run_id: args.run_id.unwrap_or_else(rand::random),
+            publisher_offset: args.publisher_offset,
+            broker_pid: args.broker_pid,
+            embedded_broker: args.embedded_broker,
         })
     }
 
@@ -372,7 +393,9 @@ mod tests {
         let p = plan(&[]).unwrap();
         assert_eq!(p.mode, BenchMode::Pubsub);
         assert_eq!((p.publishers, p.subscribers, p.connections), (1, 1, 0));
-        assert_eq!(p.messages, Some(DEFAULT_MESSAGES));
+        assert_eq!(p.messages, None);
+        assert_eq!(p.duration, Some(DEFAULT_DURATION));
+        assert_eq!(p.warmup, DEFAULT_WARMUP);
         assert_eq!(p.filter, "mqtk-bench/+");
         assert_eq!(p.topic_for(3), "mqtk-bench/3");
         assert!(p.client_id(Role::Sub, 2).ends_with("-s2"));
@@ -410,7 +433,8 @@ mod tests {
         assert!(usage_error(&["--subscribers", "0"]).contains("--subscribers"));
         assert!(usage_error(&["conn", "--connections", "0"]).contains("--connections"));
         assert!(usage_error(&["sub", "--rate", "100"]).contains("does not publish"));
-        assert!(usage_error(&["--warmup", "5s"]).contains("--duration"));
+        assert!(usage_error(&["--warmup", "5s", "-n", "100"]).contains("--duration"));
+        assert!(usage_error(&["--warmup", "15s"]).contains("shorter"));
         assert!(usage_error(&["--warmup", "5s", "--duration", "2s"]).contains("shorter"));
         assert!(usage_error(&["--messages", "0"]).contains("--messages"));
         assert!(usage_error(&["--rate=-1"]).contains("--rate"));

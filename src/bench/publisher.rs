@@ -13,6 +13,7 @@ use tokio::time::Instant;
 
 use super::header::{HEADER_LEN, Header};
 use super::outcome::{ClientOutcome, Problem};
+use super::pacer::Pacer;
 use super::plan::Role;
 use super::shared::{Ready, Shared, Window};
 use crate::conn::{Event, Link, OutPublish};
@@ -44,6 +45,13 @@ pub async fn run(
     let interval = (plan.rate > 0.0).then(|| 1.0 / plan.rate);
     let mut seq: u64 = 0;
     let mut chunk = BytesMut::new();
+    let mut pacer = Pacer::new();
+    let publisher = plan.publisher_offset.saturating_add(index);
+    // Announced in every header, so a subscriber elsewhere can count a missing tail.
+    let total = plan
+        .messages
+        .and_then(|n| u32::try_from(n).ok())
+        .unwrap_or(0);
     let mut done_sending_at: Option<Instant> = None;
 
     'run: loop {
@@ -129,11 +137,18 @@ pub async fn run(
                 chunk = BytesMut::zeroed(plan.size * per_block);
             }
             Header {
-                publisher: index,
+                run: plan.run_id,
+                publisher,
                 seq,
                 sent_ns,
+                total,
             }
             .write(&mut chunk[..HEADER_LEN]);
+            if interval.is_some() {
+                // How late the generator itself is: charged to it, not to the broker.
+                out.lag
+                    .record_ns(shared.clock.now_ns().saturating_sub(sent_ns));
+            }
             let payload = chunk.split_to(plan.size).freeze();
             let publish = OutPublish {
                 topic: topic.clone(),
@@ -162,12 +177,13 @@ pub async fn run(
         // with nothing to write, also wake for the next due time, the end or a stop.
         let idle = client.buffered() == 0;
         let mut wake = Instant::now() + Duration::from_secs(3600);
-        for t in [next_due, deadline, done_sending_at.map(|t| t + plan.drain)]
+        for t in [deadline, done_sending_at.map(|t| t + plan.drain)]
             .into_iter()
             .flatten()
         {
             wake = wake.min(t);
         }
+        let due = next_due.filter(|_| idle && !sending_done);
         tokio::select! {
             r = client.io() => {
                 if let Err(e) = r {
@@ -175,6 +191,7 @@ pub async fn run(
                     break;
                 }
             }
+            _ = pacer.wait_until(due.unwrap_or(wake)), if due.is_some() => {}
             _ = tokio::time::sleep_until(wake), if idle => {}
             _ = stop.changed() => {}
         }

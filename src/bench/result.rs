@@ -114,6 +114,13 @@ pub struct BenchResult {
     pub latency: Option<Percentiles>,
     /// Publish-to-acknowledgement latency at QoS 1 (PUBACK) and 2 (PUBCOMP).
     pub ack_latency: Option<Percentiles>,
+    /// At a fixed rate: how late the generator queued each message after its due time (its own
+    /// lateness, which the latency figures include).
+    #[serde(default)]
+    pub schedule_lag: Option<Percentiles>,
+    /// The broker's own resources over the run (`--broker-pid`).
+    #[serde(default)]
+    pub broker: Option<BrokerFigures>,
     pub connect: ConnectFigures,
     /// Errors by kind (e.g. `connection lost`, `publish refused`).
     pub errors: BTreeMap<String, u64>,
@@ -158,6 +165,19 @@ pub struct Settings {
     pub source_addrs: Vec<String>,
 }
 
+/// A local broker process's resources over the run, sampled once a second from /proc.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerFigures {
+    pub pid: u32,
+    /// CPU time used over the run, as a fraction of one core (1.0 = one core fully busy).
+    pub cpu_busy: f64,
+    /// The busiest second, same unit.
+    pub cpu_busy_max: f64,
+    pub rss_max_bytes: u64,
+    pub rss_end_bytes: u64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishFigures {
@@ -178,8 +198,14 @@ pub struct ReceiveFigures {
     pub lost: u64,
     pub duplicates: u64,
     pub out_of_order: u64,
-    /// Messages without a bench header (only counted).
+    /// Messages without a bench header (only counted; in `bench pubsub` not part of `received`).
     pub foreign: u64,
+    /// `bench pubsub`: messages of another run or process (acknowledged, not counted).
+    #[serde(default)]
+    pub other_run: u64,
+    /// Messages a resumed session delivered before the start barrier (acknowledged, not counted).
+    #[serde(default)]
+    pub before_start: u64,
     pub rate: f64,
     pub mb_per_s: f64,
 }
@@ -212,6 +238,11 @@ pub struct ClientRow {
     pub duplicates: u64,
     pub rate: f64,
     pub errors: u64,
+    /// This client's latency (end to end for subscribers, publish-to-ack for publishers).
+    #[serde(default)]
+    pub p50_us: Option<u64>,
+    #[serde(default)]
+    pub p99_us: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -290,11 +321,15 @@ pub(crate) mod fixture {
                 duplicates: 1,
                 out_of_order: 0,
                 foreign: 0,
+                other_run: 0,
+                before_start: 0,
                 rate: 499.0,
                 mb_per_s: 0.031936,
             }),
             latency: Some(lat.clone()),
             ack_latency: None,
+            schedule_lag: None,
+            broker: None,
             connect: ConnectFigures {
                 attempted: 3,
                 connected: 3,

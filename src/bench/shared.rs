@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use tokio::time::Instant;
 
 use super::plan::Plan;
-use super::stats::Clock;
+use super::stats::{Clock, PerSecond};
 use crate::conn::Client;
 use crate::error::Signal;
 
@@ -33,6 +33,8 @@ pub struct Shared {
     pub abort: AtomicBool,
     /// The signal that set `abort`, if any (0 none, 1 SIGINT, 2 SIGTERM).
     pub signal: AtomicU64,
+    /// Latency, duplicates and gaps per second of the run.
+    pub seconds: PerSecond,
 }
 
 impl Shared {
@@ -43,6 +45,7 @@ impl Shared {
             counters: Arc::default(),
             abort: AtomicBool::new(false),
             signal: AtomicU64::new(0),
+            seconds: PerSecond::default(),
         }
     }
 
@@ -67,6 +70,13 @@ impl Shared {
             Ordering::Relaxed,
         );
         self.abort.store(true, Ordering::Relaxed);
+    }
+}
+
+impl Window {
+    /// The second of the run `at` falls in (0 before the start).
+    pub fn second(&self, at: Instant) -> usize {
+        at.saturating_duration_since(self.start).as_secs() as usize
     }
 }
 

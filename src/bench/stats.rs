@@ -1,11 +1,14 @@
 //! Bench statistics without I/O: per-publisher sequence tracking (loss, duplicates, reordering),
 //! latency histograms, rates over the measured window and the per-second time series.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
+
+use super::header::Stream;
 
 /// Highest latency the histograms hold (one hour in microseconds); larger values saturate.
 const MAX_LATENCY_US: u64 = 3_600_000_000;
@@ -14,8 +17,9 @@ const MAX_LATENCY_US: u64 = 3_600_000_000;
 /// Older arrivals cannot be told apart from duplicates and count as out of order.
 const SEQ_WINDOW: u64 = 1 << 22;
 
-/// Publisher ids above this are not tracked (a foreign payload that happens to parse).
-pub const MAX_TRACKED_PUBLISHERS: u32 = 1 << 20;
+/// Streams tracked per subscriber at most (a foreign payload that happens to parse must not make
+/// memory grow without bound).
+pub const MAX_TRACKED_STREAMS: usize = 1 << 20;
 
 /// Wall-clock nanoseconds derived from one monotonic clock, so that timestamps in the same
 /// process never go backwards and other processes on the machine can still compare them.
@@ -72,6 +76,8 @@ pub struct SeqTracker {
     pub duplicates: u64,
     /// Arrived after a higher number from the same publisher.
     pub out_of_order: u64,
+    /// Messages the stream announced it sends in all (0: unknown).
+    pub announced: u64,
 }
 
 /// What one arrival was.
@@ -135,46 +141,51 @@ impl SeqTracker {
     }
 
     /// Messages missing below the highest number seen (for `bench sub`, which does not know how
-    /// many were sent).
+    /// many were sent). The number comes from the wire: a foreign `u64::MAX` must not wrap.
     pub fn lost_below_highest(&self) -> u64 {
         self.highest
-            .map_or(0, |h| (h + 1).saturating_sub(self.unique))
+            .map_or(0, |h| h.saturating_add(1).saturating_sub(self.unique))
+    }
+
+    /// Messages missing from what the stream announced, or below the highest number seen when
+    /// it announced nothing: `bench sub` counts missing messages at the tail too.
+    pub fn lost_of_announced(&self) -> u64 {
+        if self.announced > 0 {
+            self.announced.saturating_sub(self.unique)
+        } else {
+            self.lost_below_highest()
+        }
     }
 }
 
-/// Sequence trackers of one subscriber, indexed by publisher id.
+/// Sequence trackers of one subscriber, one per stream (run id, publisher index).
 #[derive(Clone, Debug, Default)]
 pub struct SeqTable {
-    trackers: Vec<Option<SeqTracker>>,
+    streams: HashMap<Stream, SeqTracker>,
 }
 
 impl SeqTable {
-    /// `None` when the publisher id is too large to track.
-    pub fn observe(&mut self, publisher: u32, seq: u64) -> Option<Arrival> {
-        if publisher >= MAX_TRACKED_PUBLISHERS {
+    /// Records `seq` of `stream`, which announced `total` messages (0: unknown). `None` when
+    /// too many streams are tracked already (foreign payloads that happen to parse).
+    pub fn observe(&mut self, stream: Stream, seq: u64, total: u32) -> Option<Arrival> {
+        if !self.streams.contains_key(&stream) && self.streams.len() >= MAX_TRACKED_STREAMS {
             return None;
         }
-        let i = publisher as usize;
-        if self.trackers.len() <= i {
-            self.trackers.resize(i + 1, None);
-        }
-        Some(
-            self.trackers[i]
-                .get_or_insert_with(SeqTracker::default)
-                .observe(seq),
-        )
+        let t = self.streams.entry(stream).or_default();
+        t.announced = t.announced.max(u64::from(total));
+        Some(t.observe(seq))
     }
 
-    pub fn get(&self, publisher: u32) -> Option<&SeqTracker> {
-        self.trackers.get(publisher as usize)?.as_ref()
+    pub fn get(&self, stream: Stream) -> Option<&SeqTracker> {
+        self.streams.get(&stream)
     }
 
-    /// (publisher id, tracker) for every publisher seen.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &SeqTracker)> {
-        self.trackers
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.as_ref().map(|t| (i as u32, t)))
+    /// Every stream seen, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (Stream, &SeqTracker)> {
+        let mut all: Vec<(Stream, &SeqTracker)> =
+            self.streams.iter().map(|(k, v)| (*k, v)).collect();
+        all.sort_by_key(|(k, _)| *k);
+        all.into_iter()
     }
 }
 
@@ -205,6 +216,10 @@ impl Latency {
 
     pub fn record_us(&mut self, us: u64) {
         self.hist.saturating_record(us.clamp(1, MAX_LATENCY_US));
+    }
+
+    pub fn reset(&mut self) {
+        self.hist.reset();
     }
 
     pub fn merge(&mut self, other: &Latency) {
@@ -281,6 +296,21 @@ pub struct Sample {
     pub errors: u64,
     #[serde(default)]
     pub reconnects: u64,
+    /// End-to-end latency of the messages received in this second (subscribers), or
+    /// publish-to-acknowledgement latency (`bench pub` at QoS 1/2), microseconds.
+    #[serde(default)]
+    pub p50_us: Option<u64>,
+    #[serde(default)]
+    pub p99_us: Option<u64>,
+    #[serde(default)]
+    pub max_us: Option<u64>,
+    /// Duplicates received in this second.
+    #[serde(default)]
+    pub duplicates: u64,
+    /// Messages found missing in this second: sequence numbers skipped when a later one
+    /// arrived (a message that arrives late afterwards still counts as received overall).
+    #[serde(default)]
+    pub gaps: u64,
 }
 
 /// Running totals at one instant, as the sampler reads them.
@@ -322,8 +352,96 @@ impl Series {
             connected: now.connected.saturating_sub(l.connected),
             errors: now.errors.saturating_sub(l.errors),
             reconnects: now.reconnects.saturating_sub(l.reconnects),
+            ..Sample::default()
         });
         self.last = now;
+    }
+}
+
+/// What every client saw in one second of the run, merged.
+#[derive(Clone, Debug, Default)]
+pub struct SecondStats {
+    pub latency: Latency,
+    pub duplicates: u64,
+    pub gaps: u64,
+}
+
+impl SecondStats {
+    fn merge(&mut self, other: &SecondStats) {
+        self.latency.merge(&other.latency);
+        self.duplicates += other.duplicates;
+        self.gaps += other.gaps;
+    }
+
+    fn clear(&mut self) {
+        self.latency.reset();
+        self.duplicates = 0;
+        self.gaps = 0;
+    }
+}
+
+/// Per-second figures of the whole run, that clients add to once per second each (one lock a
+/// second per client, not one per message).
+#[derive(Debug, Default)]
+pub struct PerSecond {
+    seconds: Mutex<Vec<SecondStats>>,
+}
+
+impl PerSecond {
+    fn add(&self, second: usize, stats: &SecondStats) {
+        let Ok(mut all) = self.seconds.lock() else {
+            return;
+        };
+        if all.len() <= second {
+            all.resize_with(second + 1, SecondStats::default);
+        }
+        all[second].merge(stats);
+    }
+
+    /// Writes latency percentiles, duplicates and gaps into the matching samples (sample `i`
+    /// covers second `i` of the run).
+    pub fn fill(&self, samples: &mut [Sample]) {
+        let Ok(all) = self.seconds.lock() else {
+            return;
+        };
+        for (sample, s) in samples.iter_mut().zip(all.iter()) {
+            if let Some(p) = s.latency.summary() {
+                sample.p50_us = Some(p.p50_us);
+                sample.p99_us = Some(p.p99_us);
+                sample.max_us = Some(p.max_us);
+            }
+            sample.duplicates = s.duplicates;
+            sample.gaps = s.gaps;
+        }
+    }
+}
+
+/// One client's figures for the second it is in, handed to [`PerSecond`] when the second ends.
+#[derive(Debug, Default)]
+pub struct SecondTally {
+    second: usize,
+    stats: SecondStats,
+    dirty: bool,
+}
+
+impl SecondTally {
+    /// The figures of second `second` (since the start barrier), flushing the previous one.
+    pub fn at(&mut self, second: usize, all: &PerSecond) -> &mut SecondStats {
+        if second != self.second {
+            self.flush(all);
+            self.second = second;
+        }
+        self.dirty = true;
+        &mut self.stats
+    }
+
+    /// Hands over what is pending (at the end of the run).
+    pub fn flush(&mut self, all: &PerSecond) {
+        if self.dirty {
+            all.add(self.second, &self.stats);
+            self.stats.clear();
+            self.dirty = false;
+        }
     }
 }
 
@@ -372,16 +490,63 @@ mod tests {
         assert_eq!(t.observe(u64::MAX / 2), Arrival::Duplicate);
     }
 
+    fn stream(run: u32, publisher: u32) -> Stream {
+        Stream { run, publisher }
+    }
+
     #[test]
-    fn table_tracks_publishers_separately() {
+    fn table_tracks_streams_separately() {
         let mut table = SeqTable::default();
-        table.observe(0, 0);
-        table.observe(3, 0);
-        assert_eq!(table.observe(3, 0), Some(Arrival::Duplicate));
-        assert_eq!(table.observe(MAX_TRACKED_PUBLISHERS, 0), None);
-        assert_eq!(table.iter().count(), 2);
-        assert_eq!(table.get(3).map(|t| t.duplicates), Some(1));
-        assert!(table.get(1).is_none());
+        table.observe(stream(1, 0), 0, 0);
+        table.observe(stream(1, 3), 0, 0);
+        assert_eq!(table.observe(stream(1, 3), 0, 0), Some(Arrival::Duplicate));
+        // The same publisher index in another process's run is another stream.
+        assert_eq!(table.observe(stream(2, 3), 0, 0), Some(Arrival::InOrder));
+        assert_eq!(table.iter().count(), 3);
+        assert_eq!(table.get(stream(1, 3)).map(|t| t.duplicates), Some(1));
+        assert!(table.get(stream(1, 1)).is_none());
+    }
+
+    #[test]
+    fn announced_totals_count_missing_tail_messages() {
+        let mut table = SeqTable::default();
+        for seq in 0..990 {
+            table.observe(stream(1, 0), seq, 1000);
+        }
+        let t = table.get(stream(1, 0)).unwrap();
+        assert_eq!(t.lost_below_highest(), 0);
+        assert_eq!(t.lost_of_announced(), 10);
+    }
+
+    #[test]
+    fn a_foreign_highest_sequence_number_does_not_wrap() {
+        let mut t = SeqTracker::default();
+        t.observe(u64::MAX);
+        assert_eq!(t.lost_below_highest(), u64::MAX - 1);
+    }
+
+    #[test]
+    fn per_second_figures_merge_and_fill_their_samples() {
+        let all = PerSecond::default();
+        let mut a = SecondTally::default();
+        let mut b = SecondTally::default();
+        a.at(0, &all).latency.record_us(100);
+        b.at(0, &all).latency.record_us(300);
+        a.at(1, &all).duplicates += 2;
+        a.flush(&all);
+        b.flush(&all);
+        let mut series = Series::default();
+        series.push_totals(1.0, 0, 0, 2);
+        series.push_totals(2.0, 0, 0, 2);
+        all.fill(&mut series.samples);
+        assert_eq!(series.samples[0].max_us, Some(300));
+        assert!(
+            series.samples[0]
+                .p50_us
+                .is_some_and(|p| (100..=300).contains(&p))
+        );
+        assert_eq!(series.samples[1].duplicates, 2);
+        assert_eq!(series.samples[1].p50_us, None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use super::header::Header;
 use super::outcome::{ClientOutcome, Problem};
 use super::plan::Role;
 use super::shared::{Ready, Shared, Window};
-use super::stats::Arrival;
+use super::stats::{Arrival, SecondTally};
 use crate::cli::bench::BenchMode;
 use crate::conn::{Event, Link, SubscribeFilter};
 use crate::error;
@@ -62,6 +62,7 @@ pub async fn run(
         return out;
     }
     let mut window: Option<Window> = None;
+    let mut tally = SecondTally::default();
     let mut measure_from_ns = 0;
 
     'run: loop {
@@ -101,17 +102,44 @@ pub async fn run(
                         out.stale_retained += 1;
                         continue;
                     }
+                    let header = Header::read(&m.payload);
+                    if plan.mode == BenchMode::Pubsub {
+                        // Only this run's streams count: an earlier run's message a resumed
+                        // session still held, another process's, or one without a header is
+                        // acknowledged and set apart.
+                        match header {
+                            None => {
+                                out.foreign += 1;
+                                continue;
+                            }
+                            Some(h) if h.run != plan.run_id => {
+                                out.other_run += 1;
+                                continue;
+                            }
+                            Some(_) => {}
+                        }
+                    }
                     let now = Instant::now();
                     out.received += 1;
                     received_now += 1;
                     out.event(now, &w);
-                    match Header::read(&m.payload) {
+                    let second = tally.at(w.second(now), &shared.seconds);
+                    match header {
                         Some(h) => {
-                            let arrival = out.seq.observe(h.publisher, h.seq);
+                            let highest = out.seq.get(h.stream()).and_then(|t| t.highest());
+                            let arrival = out.seq.observe(h.stream(), h.seq, h.total);
+                            match arrival {
+                                Some(Arrival::Duplicate) => second.duplicates += 1,
+                                Some(Arrival::InOrder) => {
+                                    let expected = highest.map_or(0, |x| x.saturating_add(1));
+                                    second.gaps += h.seq.saturating_sub(expected);
+                                }
+                                _ => {}
+                            }
                             if arrival != Some(Arrival::Duplicate) && h.sent_ns >= measure_from_ns {
-                                out.latency.record_ns(
-                                    shared.clock.epoch_ns(now).saturating_sub(h.sent_ns),
-                                );
+                                let ns = shared.clock.epoch_ns(now).saturating_sub(h.sent_ns);
+                                out.latency.record_ns(ns);
+                                second.latency.record_ns(ns);
                             }
                         }
                         None => out.foreign += 1,
@@ -186,6 +214,7 @@ pub async fn run(
             _ = tokio::time::sleep_until(suback_wait) => {}
         }
     }
+    tally.flush(&shared.seconds);
     if !shared.aborted() {
         client.disconnect().await;
     }

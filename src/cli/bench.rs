@@ -118,8 +118,9 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 100, value_name = "N", help_heading = "Load")]
     pub connections: u32,
 
-    /// Messages per publisher [default: 10000 unless --duration is given]; `bench sub`: stop
-    /// after this many per subscriber
+    /// Messages per publisher; `bench sub`: messages expected per subscriber (it stops once they
+    /// arrived, and counts the ones missing at the end as lost) [default: a 10 s run with 1 s of
+    /// warm-up when neither --messages nor --duration is given]
     #[arg(short = 'n', long, value_name = "COUNT", help_heading = "Load")]
     pub messages: Option<u64>,
 
@@ -209,9 +210,10 @@ pub struct BenchArgs {
     #[arg(long, default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
     pub hold: Duration,
 
-    /// Leave this long out of rates and latency at the start
-    #[arg(long, default_value = "0s", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
-    pub warmup: Duration,
+    /// Leave this long out of rates, latency and counts at the start [default: 1s for the
+    /// default 10 s run, 0 otherwise]
+    #[arg(long, value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
+    pub warmup: Option<Duration>,
 
     /// After the publishers finish, wait at most this long for messages still on their way
     #[arg(long, default_value = "5s", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
@@ -231,6 +233,26 @@ pub struct BenchArgs {
         help_heading = "Load"
     )]
     pub source_addr: Vec<IpAddr>,
+
+    /// Run identifier written into every message header [default: random]: with one per
+    /// process, several `bench pub` processes into one `bench sub` are told apart
+    #[arg(long = "run-id", value_name = "N", help_heading = "Load")]
+    pub run_id: Option<u32>,
+
+    /// Number the publishers of this process from N (e.g. 100 for a second process of 100
+    /// publishers), so publisher indices are unique across processes
+    #[arg(
+        long = "publisher-offset",
+        default_value_t = 0,
+        value_name = "N",
+        help_heading = "Load"
+    )]
+    pub publisher_offset: u32,
+
+    /// Process id of a broker on this machine: report its CPU use and resident memory over the
+    /// run, to tell a saturated broker from a saturated generator (Linux)
+    #[arg(long = "broker-pid", value_name = "PID", help_heading = "Report")]
+    pub broker_pid: Option<u32>,
 
     /// Print one JSON result document on stdout
     #[arg(long, help_heading = "Report")]

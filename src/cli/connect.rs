@@ -14,15 +14,23 @@ use crate::conn::{ConnectOptions, TlsVersion, properties, tls, topic};
 use crate::error::{io_reason, usage};
 use crate::output;
 
+/// The environment variable that holds a password; used only when a user name is given, so an
+/// exported password does not break anonymous use.
+pub const PASSWORD_ENV: &str = "MQTK_PASSWORD";
+
 /// Reconnect attempts when `--reconnect-attempts` is not given, for commands that end by
 /// themselves; long-running ones (`sub`, `pub -l`) retry forever unless told otherwise.
 pub const DEFAULT_RECONNECT_ATTEMPTS: u32 = 10;
 
 /// Validates the connection flags into the connection layer's options. Prints (unless
 /// `--quiet`) the warnings that need no connection to know: a password over plain text,
-/// `--insecure`.
+/// `--insecure`, options MQTT 3.1.1 ignores.
 pub fn connect_options(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
-    let opts = build(args)?;
+    let mut ignored = Vec::new();
+    let opts = build(args, &mut ignored)?;
+    for w in ignored {
+        output::warn(opts.quiet, &w);
+    }
     // TLS files are read when connecting; reading them now as well makes a missing or
     // malformed one a usage error (exit 2) even when the broker is unreachable.
     if let Some(tls) = &opts.tls {
@@ -34,7 +42,8 @@ pub fn connect_options(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
     Ok(opts)
 }
 
-fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
+fn build(args: &ConnectArgs, warnings: &mut Vec<String>) -> anyhow::Result<ConnectOptions> {
+    refuse_unsupported(args)?;
     let parsed_url = match &args.url {
         Some(u) => Some(url::parse(u).map_err(usage)?),
         None => None,
@@ -52,19 +61,21 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
             "--cafile/--capath turn TLS on, but the URL scheme is not mqtts:// or wss://",
         ));
     }
-    let host = parsed_url
-        .as_ref()
-        .map_or_else(|| args.host.clone(), |u| u.host.clone());
+    // As in mosquitto, options are read in order: the later of -L and -h (or -p) wins.
+    let host = match &parsed_url {
+        Some(u) if !args.order.host_after_url => u.host.clone(),
+        _ => args.host.clone(),
+    };
     let default_port = match scheme {
         Some(s) if s.is_websocket() => s.default_port(),
         _ if tls_on => 8883,
         _ => 1883,
     };
-    let port = parsed_url
-        .as_ref()
-        .and_then(|u| u.port)
-        .or(args.port)
-        .unwrap_or(default_port);
+    let port = match &parsed_url {
+        Some(u) if !args.order.port_after_url || args.port.is_none() => u.port,
+        _ => args.port,
+    }
+    .unwrap_or(default_port);
     let target = match (&args.unix, scheme) {
         (Some(path), _) => Target::Unix(path.clone()),
         (None, Some(s)) if s.is_websocket() => Target::WebSocket {
@@ -81,6 +92,17 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
         _ => None,
     };
 
+    let min_version = match args.tls.tls_version {
+        None => None,
+        Some(TlsVersionArg::Tls12) => Some(TlsVersion::Tls12),
+        Some(TlsVersionArg::Tls13) => Some(TlsVersion::Tls13),
+        Some(TlsVersionArg::Tls10 | TlsVersionArg::Tls11) => {
+            return Err(usage(
+                "--tls-version: TLS 1.1 and older are not supported (rustls speaks only TLS 1.2 \
+                 and 1.3, the versions brokers still offer): use tlsv1.2",
+            ));
+        }
+    };
     let tls = tls_on.then(|| TlsOptions {
         ca_file: args.tls.cafile.clone(),
         ca_path: args.tls.capath.clone(),
@@ -88,17 +110,27 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
         key: args.tls.key.clone(),
         os_certs: args.tls.tls_use_os_certs
             || (args.tls.cafile.is_none() && args.tls.capath.is_none()),
-        min_version: args.tls.tls_version.map(|v| match v {
-            TlsVersionArg::Tls12 => TlsVersion::Tls12,
-            TlsVersionArg::Tls13 => TlsVersion::Tls13,
-        }),
+        min_version,
         alpn: args.tls.tls_alpn.clone(),
+        ciphers: args.tls.ciphers.clone(),
         insecure: args.tls.insecure,
+        accept_invalid_certs: args.tls.danger_accept_invalid_certs,
     });
-    if tls.is_none() && args.tls.insecure {
-        return Err(usage(
-            "--insecure only applies to TLS connections (use mqtts://, wss:// or --cafile)",
-        ));
+    if tls.is_none() {
+        for (given, flag) in [
+            (args.tls.insecure, "--insecure"),
+            (
+                args.tls.danger_accept_invalid_certs,
+                "--danger-accept-invalid-certs",
+            ),
+            (args.tls.ciphers.is_some(), "--ciphers"),
+        ] {
+            if given {
+                return Err(usage(format!(
+                    "{flag} only applies to TLS connections (use mqtts://, wss:// or --cafile)"
+                )));
+            }
+        }
     }
 
     let protocol = args.protocol;
@@ -113,13 +145,20 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
         ));
     }
     check_client_id(&client_id, protocol)?;
+    // mosquitto ignores -x and -D under MQTT 3.1.1; scripts written for it keep working, told.
     if args.session_expiry.is_some() && !protocol.is_v5() {
-        return Err(usage("-x (session expiry) needs MQTT 5: add -V 5"));
+        warnings.push("-x (session expiry) is ignored: it needs MQTT 5 (add -V 5)".into());
     }
     if !args.property.is_empty() && !protocol.is_v5() {
-        return Err(usage("-D (MQTT 5 properties) needs MQTT 5: add -V 5"));
+        warnings.push("-D (MQTT 5 properties) is ignored: it needs MQTT 5 (add -V 5)".into());
     }
-    let properties = properties::parse(&args.property).map_err(usage)?;
+    let properties = if protocol.is_v5() {
+        properties::parse(&args.property).map_err(usage)?
+    } else {
+        // Still checked, so a typo is caught before the script moves to MQTT 5.
+        properties::parse(&args.property).map_err(usage)?;
+        properties::Properties::default()
+    };
     let session_expiry = match (protocol.is_v5(), args.session_expiry) {
         (false, _) => None,
         (true, Some(x)) => Some(x),
@@ -137,7 +176,14 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
     let password = match (&args.password, &args.pw_file) {
         (Some(p), _) => Some(p.clone()),
         (None, Some(path)) => Some(read_password_file(path)?),
-        (None, None) => parsed_url.as_ref().and_then(|u| u.password.clone()),
+        (None, None) => parsed_url
+            .as_ref()
+            .and_then(|u| u.password.clone())
+            .or_else(|| {
+                username
+                    .as_ref()
+                    .and_then(|_| std::env::var(PASSWORD_ENV).ok())
+            }),
     };
     if password.is_some() && username.is_none() {
         return Err(usage("a password needs a user name: add -u USER"));
@@ -181,6 +227,10 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
         will,
         properties,
         bind: args.bind_address,
+        proxy: match &args.proxy {
+            Some(p) => Some(url::parse_proxy(p).map_err(usage)?),
+            None => None,
+        },
         connect_timeout: args.connect_timeout,
         reconnect: ReconnectPolicy {
             attempts: args
@@ -193,6 +243,47 @@ fn build(args: &ConnectArgs) -> anyhow::Result<ConnectOptions> {
         debug: args.debug,
         quiet: args.quiet,
     })
+}
+
+/// mosquitto options this build cannot honour: a clear refusal beats a silent change of meaning.
+fn refuse_unsupported(args: &ConnectArgs) -> anyhow::Result<()> {
+    let t = &args.tls;
+    for (given, flag, why) in [
+        (
+            t.psk.is_some(),
+            "--psk",
+            "rustls has no TLS-PSK; use certificates (--cafile, --cert)",
+        ),
+        (
+            t.psk_identity.is_some(),
+            "--psk-identity",
+            "rustls has no TLS-PSK; use certificates (--cafile, --cert)",
+        ),
+        (
+            t.tls_engine.is_some(),
+            "--tls-engine",
+            "there are no OpenSSL engines; give the key as a PEM file with --key",
+        ),
+        (
+            t.tls_engine_kpass_sha1.is_some(),
+            "--tls-engine-kpass-sha1",
+            "there are no OpenSSL engines; give the key as a PEM file with --key",
+        ),
+        (
+            t.keyform
+                .as_deref()
+                .is_some_and(|f| !f.eq_ignore_ascii_case("pem")),
+            "--keyform",
+            "keys are read as PEM files only",
+        ),
+    ] {
+        if given {
+            return Err(usage(format!(
+                "{flag} is not supported by this build: {why}"
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn read_password_file(path: &PathBuf) -> anyhow::Result<String> {
@@ -220,7 +311,7 @@ pub(crate) fn test_options(args: &[&str]) -> anyhow::Result<ConnectOptions> {
     }
     let mut v = vec!["t"];
     v.extend_from_slice(args);
-    build(&T::try_parse_from(v)?.c)
+    build(&T::try_parse_from(v)?.c, &mut Vec::new())
 }
 
 #[cfg(test)]
@@ -273,8 +364,10 @@ mod tests {
     fn usage_errors() {
         for bad in [
             &["-c"][..],
-            &["-x", "10"],
-            &["-D", "connect", "receive-maximum", "5"],
+            &["--psk", "00ff"],
+            &["--tls-engine", "pkcs11"],
+            &["--cafile", "ca.pem", "--tls-version", "tlsv1.1"],
+            &["--proxy", "http://127.0.0.1:3128"],
             &["-P", "secret"],
             &["--insecure"],
             &["-V", "31", "-i", "abcdefghijklmnopqrstuvwxyz"],
@@ -283,6 +376,69 @@ mod tests {
             let err = opts(bad).unwrap_err();
             assert_eq!(crate::error::exit_code(&err), 2, "{bad:?}: {err}");
         }
+    }
+
+    #[test]
+    fn options_mqtt_3_1_1_ignores_are_warnings() {
+        let parse = |args: &[&str]| {
+            let mut v = vec!["t"];
+            v.extend_from_slice(args);
+            #[derive(clap::Parser)]
+            #[command(disable_help_flag = true)]
+            struct T {
+                #[command(flatten)]
+                c: ConnectArgs,
+            }
+            let t = <T as clap::Parser>::try_parse_from(v).unwrap();
+            let mut warnings = Vec::new();
+            let o = build(&t.c, &mut warnings).unwrap();
+            (o, warnings)
+        };
+        let (o, w) = parse(&["-x", "10", "-D", "connect", "receive-maximum", "5"]);
+        assert_eq!(o.session_expiry, None);
+        assert!(o.properties.connect.is_none());
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(w[0].starts_with("-x ") && w[1].starts_with("-D "), "{w:?}");
+        let (o, w) = parse(&["-V", "5", "-x", "10"]);
+        assert_eq!((o.session_expiry, w.len()), (Some(10), 0));
+    }
+
+    #[test]
+    fn url_and_host_port_flags_follow_command_line_order() {
+        let mut args = ConnectArgs {
+            url: Some("mqtt://urlhost:1111/t".into()),
+            host: "flaghost".into(),
+            port: Some(2222),
+            ..Default::default()
+        };
+        let target = |a: &ConnectArgs| build(a, &mut Vec::new()).unwrap().target;
+        let tcp = |host: &str, port| Target::Tcp {
+            host: host.into(),
+            port,
+        };
+        assert_eq!(target(&args), tcp("urlhost", 1111));
+        args.order.host_after_url = true;
+        assert_eq!(target(&args), tcp("flaghost", 1111));
+        args.order.port_after_url = true;
+        assert_eq!(target(&args), tcp("flaghost", 2222));
+        // A URL without a port: its scheme's default, unless -p came later.
+        args.url = Some("mqtt://urlhost/t".into());
+        args.order = Default::default();
+        assert_eq!(target(&args), tcp("urlhost", 1883));
+    }
+
+    #[test]
+    fn password_variable_needs_a_user_name() {
+        // One test owns the variable (tests run in threads of one process).
+        // SAFETY: no other test reads or writes MQTK_PASSWORD.
+        unsafe { std::env::set_var(PASSWORD_ENV, "from-env") };
+        let anonymous = opts(&[]).unwrap();
+        let named = opts(&["-u", "bob"]).unwrap();
+        let flag = opts(&["-u", "bob", "-P", "flag"]).unwrap();
+        unsafe { std::env::remove_var(PASSWORD_ENV) };
+        assert_eq!(anonymous.password, None);
+        assert_eq!(named.password, Some(Secret("from-env".into())));
+        assert_eq!(flag.password, Some(Secret("flag".into())));
     }
 
     #[test]

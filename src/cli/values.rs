@@ -72,6 +72,24 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// `-W`: a duration above zero. mosquitto_sub refuses `-W 0` ("Invalid timeout") rather than
+/// exiting at once with 27.
+pub fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d.is_zero() {
+        return Err(format!("'{s}' is not a timeout: give more than 0 seconds"));
+    }
+    Ok(d)
+}
+
+/// `--random-filter`: a percentage from 0.1 to 100, mosquitto_sub's range.
+pub fn parse_percentage(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.1..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("'{s}' is not a percentage from 0.1 to 100")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +115,19 @@ mod tests {
         assert!(parse_duration("-1").is_err());
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("").is_err());
+        assert_eq!(parse_timeout("1").unwrap(), Duration::from_secs(1));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("0ms").is_err());
+    }
+
+    #[test]
+    fn percentages() {
+        assert_eq!(parse_percentage("10"), Ok(10.0));
+        assert_eq!(parse_percentage("0.5"), Ok(0.5));
+        assert_eq!(parse_percentage("100"), Ok(100.0));
+        for bad in ["0", "0.05", "-1", "101", "x", "NaN"] {
+            assert!(parse_percentage(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -112,6 +143,8 @@ mod tests {
         assert_eq!("mqttv5".parse(), Ok(ProtocolVersion::V5));
         assert_eq!("311".parse(), Ok(ProtocolVersion::V311));
         assert_eq!("31".parse(), Ok(ProtocolVersion::V31));
-        assert!("6".parse::<ProtocolVersion>().is_err());
+        for bad in ["6", "50", "4", "3", "v5"] {
+            assert!(bad.parse::<ProtocolVersion>().is_err(), "{bad}");
+        }
     }
 }

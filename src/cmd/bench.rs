@@ -61,7 +61,12 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
     let text = if json {
         json::json(&result)
     } else if csv {
-        format!("{}{}", csv::csv_header(), csv::csv_row(&result))
+        let mut text = format!("{}{}", csv::csv_header(), csv::csv_row(&result));
+        if !result.clients.is_empty() {
+            text.push('\n');
+            text.push_str(&csv::csv_clients(&result));
+        }
+        text
     } else {
         summary_with_charts(&result, args.charts)
     };

@@ -118,14 +118,20 @@ pub fn render_all() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
 /// generate` is for developers). clap cannot remove a subcommand, so this rebuilds the root from
 /// the parts completions read: its arguments, visible subcommands, about text and version.
 fn completion_command() -> clap::Command {
-    let full = Cli::command();
+    // Built, so subcommands carry the version their global --version needs.
+    let mut full = Cli::command();
+    full.build();
     let mut cmd = clap::Command::new(BIN)
         .version(env!("CARGO_PKG_VERSION"))
         // The root defines its own --help/--version: -h and -V are mosquitto's host and protocol.
         .disable_help_flag(true)
         .disable_version_flag(true)
         .args(full.get_arguments().cloned())
-        .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+        .subcommands(
+            full.get_subcommands()
+                .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+                .cloned(),
+        );
     if let Some(about) = full.get_about() {
         cmd = cmd.about(about.clone());
     }
@@ -153,6 +159,9 @@ fn render_man_page(cmd: clap::Command) -> anyhow::Result<Vec<u8>> {
     } else {
         cmd
     };
+    // The short help's pointer to `--help` means nothing in a man page.
+    let cmd = cmd.after_help(None::<&str>);
+    let name = cmd.get_name().to_string();
     let mut page = Vec::new();
     Man::new(cmd)
         .date(MAN_DATE)
@@ -162,7 +171,7 @@ fn render_man_page(cmd: clap::Command) -> anyhow::Result<Vec<u8>> {
     let page = String::from_utf8(page).context("man page is not UTF-8")?;
 
     // Conventional place: after the options and subcommands, before VERSION.
-    let exit_status = exit_status_section();
+    let exit_status = exit_status_section() + &extra_sections(&name);
     let page = match page.find("\n.SH VERSION\n") {
         Some(at) => format!("{}\n{}{}", &page[..at], exit_status, &page[at + 1..]),
         None => format!("{page}{exit_status}"),
@@ -180,6 +189,179 @@ fn exit_status_section() -> String {
         roff.text([bold(code)]);
         roff.text([roman(meaning)]);
     }
+    roff.to_roff()
+}
+
+/// `-F` specifiers, as mosquitto_sub(1) lists them under OUTPUT FORMAT.
+const FORMAT_SPECIFIERS: &[(&str, &str)] = &[
+    ("%t", "topic"),
+    ("%p", "payload, raw bytes (binary-safe)"),
+    ("%q", "QoS"),
+    ("%r", "retain flag, 0 or 1"),
+    ("%l", "payload length in bytes"),
+    ("%m", "message (packet) id; 0 for QoS 0"),
+    ("%x, %X", "payload as lower / upper case hex"),
+    (
+        "%j",
+        "JSON object as mosquitto_sub prints it: tst, topic, qos, retain, payloadlen, mid (QoS > 0), properties (MQTT 5), payload (null when empty)",
+    ),
+    (
+        "%J",
+        "as %j, with a JSON payload embedded as JSON; --pretty indents %j and %J",
+    ),
+    ("%I", "ISO 8601 local time, e.g. 2016-08-10T09:47:38+0100"),
+    (
+        "%U",
+        "Unix time with nanoseconds, e.g. 1470818943.786368637",
+    ),
+    ("%A", "MQTT 5 topic alias"),
+    ("%C", "MQTT 5 content type"),
+    ("%D", "MQTT 5 correlation data, raw bytes"),
+    ("%E", "MQTT 5 message expiry interval"),
+    ("%F", "MQTT 5 payload format indicator"),
+    (
+        "%P",
+        "MQTT 5 user properties, key:value pairs separated by spaces",
+    ),
+    ("%R", "MQTT 5 response topic"),
+    ("%S", "MQTT 5 subscription identifier(s), comma-separated"),
+    ("%%", "a % sign"),
+    (
+        "@X",
+        "strftime's %X for the time of receipt, e.g. @Y-@m-@d @H:@M:@S",
+    ),
+    ("@N", "nanoseconds within the second (9 digits)"),
+    ("@@", "an @ sign"),
+    (
+        "\\n \\t \\r \\v \\a \\e \\0 \\\\",
+        "newline, tab, carriage return, vertical tab, bell, escape, NUL, backslash",
+    ),
+    (
+        "%[-][0][WIDTH][.PRECISION]",
+        "as in printf: - left-aligns, 0 pads with zeros (numeric and hex fields), WIDTH pads %A %C %E %F %I %l %m %p %R %S %t %x %X, PRECISION cuts %C %I %R %t %p",
+    ),
+];
+
+/// The `--json` fields (the schema a test locks with unknown fields rejected).
+const JSON_FIELDS: &[(&str, &str)] = &[
+    ("topic", "string"),
+    ("qos", "0, 1 or 2"),
+    ("retain", "bool"),
+    ("dup", "bool: the redelivery flag"),
+    ("mid", "number: packet id; only for QoS 1 and 2"),
+    (
+        "received",
+        "string: time of receipt, RFC 3339 local time with microseconds",
+    ),
+    (
+        "properties",
+        "object, only for MQTT 5 messages with properties: payload_format_indicator, message_expiry_interval, topic_alias, response_topic, correlation_data (+ correlation_data_encoding), user_properties ([key, value] pairs), content_type, subscription_identifiers",
+    ),
+    (
+        "payload",
+        "string: the payload as text when it is valid UTF-8, else base64 (an empty payload is \"\")",
+    ),
+    ("encoding", "\"base64\", only when payload is base64"),
+];
+
+const SUB_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "mqtk sub -h broker -t 'sensors/#' -v",
+        "print every message under sensors/ with its topic",
+    ),
+    (
+        "mqtk sub -t 'sensors/#' -F '@H:@M:@S %-30t %p'",
+        "time of receipt, aligned topic, payload",
+    ),
+    (
+        "mqtk sub -t 'sensors/#' --json | jq .payload",
+        "one JSON object per message, for scripts",
+    ),
+    (
+        "mqtk sub -t a/b -C 1 -W 10",
+        "wait at most 10 seconds for one message (exit 27 on timeout)",
+    ),
+    (
+        "mqtk sub -L mqtts://user@broker/t --cafile ca.pem",
+        "TLS with a private CA; MQTK_PASSWORD holds the password",
+    ),
+];
+
+const PUB_EXAMPLES: &[(&str, &str)] = &[
+    ("mqtk pub -h broker -t a/b -m hello", "publish one message"),
+    (
+        "mqtk pub -t a/b -q 1 -l < lines.txt",
+        "one message per input line, each acknowledged",
+    ),
+    (
+        "mqtk pub -t config/x -r -f config.json",
+        "retain a file's contents",
+    ),
+    ("mqtk pub -t config/x -r -n", "clear a retained message"),
+    (
+        "mqtk pub -V 5 -t a/b -m x -D publish user-property k v",
+        "MQTT 5 with a user property",
+    ),
+];
+
+const ROOT_EXAMPLES: &[(&str, &str)] = &[
+    ("mqtk sub -t '#' -v", "watch everything on a local broker"),
+    ("mqtk pub -t a/b -m hello", "publish a message"),
+    (
+        "mqtk bench --publishers 4 --subscribers 4 -q 1",
+        "measure a broker's throughput, loss and latency",
+    ),
+    ("mqtk broker", "run a broker in this process"),
+];
+
+/// Sections clap_mangen does not write: OUTPUT FORMAT and JSON OUTPUT for `sub`, EXAMPLES and
+/// SEE ALSO.
+fn extra_sections(name: &str) -> String {
+    let mut roff = Roff::new();
+    let list = |roff: &mut Roff, items: &[(&str, &str)]| {
+        for (term, text) in items {
+            roff.control("TP", []);
+            roff.text([bold(*term)]);
+            roff.text([roman(*text)]);
+        }
+    };
+    let examples = match name {
+        "mqtk" => Some(ROOT_EXAMPLES),
+        "pub" => Some(PUB_EXAMPLES),
+        "sub" => Some(SUB_EXAMPLES),
+        _ => None,
+    };
+    if name == "sub" {
+        roff.control("SH", ["OUTPUT FORMAT"]);
+        roff.text([roman(
+            "Without -v, -F or --json each payload is printed as received, followed by a newline \
+             (none with -N); an empty payload prints nothing, and `topic (null)` with -v, as in \
+             mosquitto_sub. -F takes mosquitto_sub's format strings: % sequences print message \
+             fields, @ sequences the time of receipt, \\ sequences special characters; anything \
+             else is copied. An unknown or incomplete sequence is an error (exit 2).",
+        )]);
+        list(&mut roff, FORMAT_SPECIFIERS);
+        roff.control("SH", ["JSON OUTPUT"]);
+        roff.text([roman(
+            "--json prints one object per message on one line (NDJSON; --pretty indents it) \
+             with these fields and no others:",
+        )]);
+        list(&mut roff, JSON_FIELDS);
+    }
+    if let Some(examples) = examples {
+        roff.control("SH", ["EXAMPLES"]);
+        list(&mut roff, examples);
+    }
+    roff.control("SH", ["SEE ALSO"]);
+    let see_also = match name {
+        "mqtk" => {
+            "mqtk-pub(1), mqtk-sub(1), mqtk-bench(1), mqtk-broker(1), mosquitto_pub(1), mosquitto_sub(1)"
+        }
+        "pub" => "mqtk(1), mqtk-sub(1), mosquitto_pub(1)",
+        "sub" => "mqtk(1), mqtk-pub(1), mosquitto_sub(1), jq(1)",
+        _ => "mqtk(1), mqtk-pub(1), mqtk-sub(1)",
+    };
+    roff.text([roman(see_also)]);
     roff.to_roff()
 }
 

@@ -3,8 +3,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command};
 use crate::error;
 
@@ -18,7 +16,11 @@ pub mod subscribe;
 
 /// Parses the process arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(code) = concise_help(&args) {
+        return code;
+    }
+    let cli = match parse(args) {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
@@ -31,6 +33,68 @@ pub fn main() -> ExitCode {
             ExitCode::from(error::exit_code(&err))
         }
     }
+}
+
+/// Parses a command line, noting where `-h`, `-p` and `-t` stood relative to `-L` (derive
+/// structs do not keep the order; mosquitto's options are read in order, the later one wins).
+pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let Some((_, sub)) = matches.subcommand() {
+        let after_url = |id: &str| {
+            let last = |id: &str| {
+                sub.try_get_raw_occurrences(id)
+                    .ok()
+                    .flatten()
+                    .and_then(|_| sub.indices_of(id))
+                    .and_then(Iterator::max)
+                    .filter(|_| {
+                        sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+                    })
+            };
+            match (last(id), last("url")) {
+                (Some(flag), Some(url)) => flag > url,
+                _ => false,
+            }
+        };
+        let order = crate::cli::FlagOrder {
+            host_after_url: after_url("host"),
+            port_after_url: after_url("port"),
+            topic_after_url: after_url("topic") || after_url("topics"),
+        };
+        match &mut cli.command {
+            Command::Pub(a) => a.connect.order = order,
+            Command::Sub(a) => a.connect.order = order,
+            Command::Bench(a) => a.connect.order = order,
+            _ => {}
+        }
+    }
+    Ok(cli)
+}
+
+/// `mqtk help pub` (and `mqtk help sub`) print the concise help: common options first, a
+/// pointer to `--help` for the rest. Other `help` forms are left to clap.
+fn concise_help(args: &[std::ffi::OsString]) -> Option<ExitCode> {
+    use clap::CommandFactory;
+    let [_, help, name] = args else {
+        return None;
+    };
+    if help != "help" {
+        return None;
+    }
+    let mut root = Cli::command();
+    root.build();
+    let sub = root
+        .get_subcommands_mut()
+        .find(|c| c.get_name() == name.to_str().unwrap_or_default())?;
+    let mut sub = sub.clone().bin_name(format!("mqtk {}", sub.get_name()));
+    let _ = sub.print_help();
+    Some(ExitCode::SUCCESS)
 }
 
 /// Runs one parsed command.

@@ -28,11 +28,12 @@ pub fn run(args: PubArgs) -> anyhow::Result<()> {
         // A live stream (`tail -f | mqtk pub -l`) must outlive broker restarts.
         opts.reconnect.attempts = FOREVER;
     }
-    let topic = args
-        .topic
-        .clone()
-        .or_else(|| opts.url_topic.clone())
-        .ok_or_else(|| usage("no topic given: add -t TOPIC (or put the topic in the -L URL)"))?;
+    // -t and the topic of an -L URL: the later one wins, as in mosquitto_pub.
+    let topic = match (&args.topic, &opts.url_topic) {
+        (Some(_), Some(url)) if !args.connect.order.topic_after_url => Some(url.clone()),
+        (t, url) => t.clone().or_else(|| url.clone()),
+    }
+    .ok_or_else(|| usage(super::subscribe::no_topic_hint(&opts)))?;
     topic::validate_topic(&topic).map_err(usage)?;
     let plan = Plan {
         topic,

@@ -40,18 +40,35 @@ struct Plan {
     retained_only: bool,
     remove_retained: bool,
     exit_after_subscribe: bool,
+    /// `--random-filter`: the percentage of messages printed.
+    random_filter: Option<f64>,
+}
+
+/// The usage error for a missing topic; a ws:// URL's path is the WebSocket path, so only `-t`
+/// can give the topic there.
+pub(crate) fn no_topic_hint(opts: &ConnectOptions) -> String {
+    match opts.target {
+        crate::conn::options::Target::WebSocket { .. } => {
+            "no topic given: add -t TOPIC (a ws:// or wss:// URL's path is the WebSocket path, not \
+             a topic)"
+                .into()
+        }
+        _ => "no topic given: add -t TOPIC (or put it in an mqtt:// URL: -L mqtt://host/TOPIC)"
+            .into(),
+    }
 }
 
 impl Plan {
     fn from_args(args: &SubArgs, opts: &ConnectOptions) -> anyhow::Result<Plan> {
-        let mut topics = args.topics.clone();
-        if topics.is_empty() {
-            topics.extend(opts.url_topic.clone());
+        // As mosquitto_sub: -L's topic and every -t are all subscribed to.
+        let mut topics: Vec<String> = opts.url_topic.iter().cloned().collect();
+        for t in &args.topics {
+            if !topics.contains(t) {
+                topics.push(t.clone());
+            }
         }
         if topics.is_empty() && args.unsubscribe.is_empty() {
-            return Err(usage(
-                "no topic given: add -t FILTER (or put it in the -L URL)",
-            ));
+            return Err(usage(no_topic_hint(opts)));
         }
         for f in topics
             .iter()
@@ -93,8 +110,20 @@ impl Plan {
             no_retained: args.no_retained,
             retained_only: args.retained_only,
             remove_retained: args.remove_retained,
-            exit_after_subscribe: args.exit_after_subscribe,
+            // -U alone (clearing a persistent session) has nothing to wait for afterwards.
+            exit_after_subscribe: args.exit_after_subscribe || topics.is_empty(),
+            random_filter: args.random_filter,
         })
+    }
+
+    /// Whether `m` is printed: not hidden by -R, -T or --random-filter.
+    fn shows(&self, m: &Message) -> bool {
+        let hidden =
+            (self.no_retained && m.retain) || self.hide.iter().any(|f| topic::matches(f, &m.topic));
+        !hidden
+            && self
+                .random_filter
+                .is_none_or(|pct| rand::random::<f64>() * 100.0 < pct)
     }
 
     fn send_requests(&self, client: &mut Client, opts: &ConnectOptions) -> anyhow::Result<()> {
@@ -223,9 +252,7 @@ impl Receiver {
             // Left unacknowledged on purpose: it was not printed.
             return Ok(Some(Done));
         }
-        let hidden = (self.plan.no_retained && m.retain)
-            || self.plan.hide.iter().any(|f| topic::matches(f, &m.topic));
-        if !hidden {
+        if self.plan.shows(&m) {
             self.formatter.write(&m, &mut self.out);
             self.printed += 1;
         }

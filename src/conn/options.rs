@@ -48,7 +48,22 @@ pub struct TlsOptions {
     pub os_certs: bool,
     pub min_version: Option<TlsVersion>,
     pub alpn: Option<String>,
+    /// `--ciphers`: TLS 1.2 suites to offer (names checked by [`super::tls::client_config`]).
+    pub ciphers: Option<String>,
+    /// Skip only the host-name check (mosquitto's `--insecure`).
     pub insecure: bool,
+    /// Skip every certificate check (`--danger-accept-invalid-certs`).
+    pub accept_invalid_certs: bool,
+}
+
+/// A SOCKS5 proxy to reach the broker through (`--proxy socks5h://...`); the proxy resolves the
+/// broker's host name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Proxy {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
 }
 
 /// The last will.
@@ -82,6 +97,7 @@ pub struct ConnectOptions {
     pub will: Option<Will>,
     pub properties: Properties,
     pub bind: Option<IpAddr>,
+    pub proxy: Option<Proxy>,
     pub connect_timeout: Duration,
     pub reconnect: ReconnectPolicy,
     /// Largest packet mqtk accepts from the server.
@@ -110,6 +126,7 @@ impl ConnectOptions {
             will: None,
             properties: Properties::default(),
             bind: None,
+            proxy: None,
             connect_timeout: Duration::from_secs(10),
             reconnect: ReconnectPolicy {
                 attempts: 10,
@@ -125,16 +142,41 @@ impl ConnectOptions {
     /// Warnings about these options that the user should see before connecting.
     pub fn warnings(&self) -> Vec<String> {
         let mut w = Vec::new();
-        let local = matches!(self.target, Target::Unix(_));
-        if self.password.is_some() && self.tls.is_none() && !local {
+        if self.password.is_some() && self.tls.is_none() && !self.is_local() {
             w.push(
                 "the password is sent unencrypted (use mqtts:// or wss:// to protect it)".into(),
             );
         }
-        if self.tls.as_ref().is_some_and(|t| t.insecure) {
-            w.push("--insecure: the broker's certificate and host name are not verified".into());
+        if self.tls.as_ref().is_some_and(|t| t.accept_invalid_certs) {
+            w.push(
+                "--danger-accept-invalid-certs: the broker's certificate is NOT verified at all; \
+                 anyone on the path can read and change this connection"
+                    .into(),
+            );
+        } else if self.tls.as_ref().is_some_and(|t| t.insecure) {
+            w.push(
+                "--insecure: the broker's host name is not checked against its certificate".into(),
+            );
         }
         w
+    }
+
+    /// Whether the traffic never leaves this machine (a Unix socket, or a loopback address or
+    /// `localhost` reached directly): no one else can read a password sent in clear there.
+    fn is_local(&self) -> bool {
+        let host = match &self.target {
+            Target::Unix(_) => return true,
+            Target::Tcp { host, .. } | Target::WebSocket { host, .. } => host,
+        };
+        if self.proxy.is_some() {
+            return false;
+        }
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
     }
 
     /// "host:port" (or the socket path) for messages.

@@ -1,5 +1,7 @@
 //! TLS client configuration (rustls): CA file/directory or the system's roots, client
-//! certificates, minimum version, ALPN, and `--insecure`. File problems are usage errors.
+//! certificates, minimum version, cipher suites, ALPN, `--insecure` (no host-name check, as
+//! mosquitto) and `--danger-accept-invalid-certs` (no check at all). File problems are usage
+//! errors.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -17,7 +19,11 @@ use crate::error::usage;
 
 /// Builds the rustls client configuration for these options.
 pub fn client_config(opts: &TlsOptions) -> anyhow::Result<Arc<ClientConfig>> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut provider = rustls::crypto::ring::default_provider();
+    if let Some(list) = &opts.ciphers {
+        provider.cipher_suites = cipher_suites(&provider.cipher_suites, list)?;
+    }
+    let provider = Arc::new(provider);
     let versions: &[&rustls::SupportedProtocolVersion] = match opts.min_version {
         Some(TlsVersion::Tls13) => &[&rustls::version::TLS13],
         _ => &[&rustls::version::TLS12, &rustls::version::TLS13],
@@ -26,10 +32,20 @@ pub fn client_config(opts: &TlsOptions) -> anyhow::Result<Arc<ClientConfig>> {
         .with_protocol_versions(versions)
         .map_err(|e| usage(format!("TLS setup failed: {e}")))?;
 
-    let builder = if opts.insecure {
+    let builder = if opts.accept_invalid_certs {
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+    } else if opts.insecure {
+        let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(
+            Arc::new(roots(opts)?),
+            provider,
+        )
+        .build()
+        .map_err(|e| usage(format!("TLS setup failed: {e}")))?;
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AnyHostName(inner)))
     } else {
         builder.with_root_certificates(roots(opts)?)
     };
@@ -142,8 +158,124 @@ pub fn server_name(host: &str) -> anyhow::Result<ServerName<'static>> {
         .map_err(|_| usage(format!("'{host}' is not a valid TLS server name")))
 }
 
-/// `--insecure`: accepts any certificate, but still checks handshake signatures so the session
-/// keys are real.
+/// OpenSSL's names for the TLS 1.2 suites rustls speaks (mosquitto passes `--ciphers` to
+/// OpenSSL, so scripts use these), with the IANA names rustls knows them by.
+const OPENSSL_NAMES: [(&str, &str); 6] = [
+    (
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    ),
+    (
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    ),
+    (
+        "ECDHE-ECDSA-CHACHA20-POLY1305",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    ),
+    (
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    ),
+    (
+        "ECDHE-RSA-AES256-GCM-SHA384",
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    ),
+    (
+        "ECDHE-RSA-CHACHA20-POLY1305",
+        "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+    ),
+];
+
+/// `--ciphers LIST`: the TLS 1.2 suites named in the colon-separated list, in the provider's
+/// order, plus every TLS 1.3 suite (mosquitto's `--ciphers` is OpenSSL's TLS 1.2 list too).
+/// An unknown name is a usage error listing the names that work.
+fn cipher_suites(
+    all: &[rustls::SupportedCipherSuite],
+    list: &str,
+) -> anyhow::Result<Vec<rustls::SupportedCipherSuite>> {
+    let iana = |s: &rustls::SupportedCipherSuite| s.suite().as_str().unwrap_or_default();
+    let mut wanted = Vec::new();
+    for name in list.split([':', ',', ' ']).filter(|n| !n.is_empty()) {
+        let name = OPENSSL_NAMES
+            .iter()
+            .find(|(openssl, _)| openssl.eq_ignore_ascii_case(name))
+            .map_or(name, |(_, iana)| iana);
+        let known = all
+            .iter()
+            .any(|s| s.tls13().is_none() && iana(s).eq_ignore_ascii_case(name));
+        if !known {
+            let names: Vec<&str> = OPENSSL_NAMES.iter().map(|(n, _)| *n).collect();
+            return Err(usage(format!(
+                "--ciphers: unknown or unsupported TLS 1.2 cipher suite '{name}' (supported: {})",
+                names.join(":")
+            )));
+        }
+        wanted.push(name.to_ascii_uppercase());
+    }
+    if wanted.is_empty() {
+        return Err(usage("--ciphers: no cipher suite named"));
+    }
+    Ok(all
+        .iter()
+        .filter(|s| s.tls13().is_some() || wanted.iter().any(|w| w == iana(s)))
+        .copied()
+        .collect())
+}
+
+/// `--insecure`, as in mosquitto: the certificate chain is verified as usual, but a certificate
+/// that does not name the host is accepted.
+#[derive(Debug)]
+struct AnyHostName(Arc<rustls::client::WebPkiServerVerifier>);
+
+impl ServerCertVerifier for AnyHostName {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        // webpki checks the name last, after the chain, dates and revocation: a name error
+        // means everything else passed.
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        {
+            Err(rustls::Error::InvalidCertificate(
+                rustls::CertificateError::NotValidForName
+                | rustls::CertificateError::NotValidForNameContext { .. },
+            )) => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
+}
+
+/// `--danger-accept-invalid-certs`: accepts any certificate, but still checks handshake
+/// signatures so the session keys are real.
 #[derive(Debug)]
 struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
 
@@ -240,6 +372,24 @@ fn plain_name(debug: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ciphers_take_openssl_and_iana_names() {
+        let all = rustls::crypto::ring::default_provider().cipher_suites;
+        let tls13 = all.iter().filter(|s| s.tls13().is_some()).count();
+        let picked = cipher_suites(&all, "ECDHE-RSA-AES128-GCM-SHA256").unwrap();
+        assert_eq!(picked.len(), tls13 + 1);
+        let picked = cipher_suites(
+            &all,
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384:ecdhe-ecdsa-chacha20-poly1305",
+        )
+        .unwrap();
+        assert_eq!(picked.len(), tls13 + 2);
+        for bad in ["RC4-SHA", "HIGH", ""] {
+            let err = cipher_suites(&all, bad).unwrap_err();
+            assert_eq!(crate::error::exit_code(&err), 2, "{bad}");
+        }
+    }
 
     #[test]
     fn certificate_names_are_shown_plain() {

@@ -39,6 +39,48 @@ impl Scheme {
     }
 }
 
+/// Parses a `--proxy` URL: `socks5h://[user[:pass]@]host[:port]` (mosquitto's form; `socks5://`
+/// is taken as the same, since mqtk always lets the proxy resolve the broker's name).
+pub fn parse_proxy(url: &str) -> Result<super::options::Proxy, String> {
+    let bad = || {
+        format!(
+            "'{}' is not a SOCKS5 proxy URL (expected socks5h://[user[:pass]@]host[:port])",
+            redacted(url)
+        )
+    };
+    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
+    if !matches!(scheme.to_ascii_lowercase().as_str(), "socks5h" | "socks5") {
+        return Err(format!(
+            "--proxy: unsupported proxy scheme '{scheme}' (only SOCKS5: socks5h://)"
+        ));
+    }
+    let authority = rest.strip_suffix('/').unwrap_or(rest);
+    if authority.contains('/') {
+        return Err(bad());
+    }
+    let (userinfo, hostport) = match authority.rfind('@') {
+        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
+        None => (None, authority),
+    };
+    let (username, password) = match userinfo {
+        None => (None, None),
+        Some(u) => match u.split_once(':') {
+            Some((user, pass)) => (Some(user.to_string()), Some(pass.to_string())),
+            None => (Some(u.to_string()), None),
+        },
+    };
+    let (host, port) = split_host_port(hostport)?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok(super::options::Proxy {
+        host,
+        port: port.unwrap_or(1080),
+        username,
+        password: password.map(super::options::Secret),
+    })
+}
+
 /// Parses a broker URL; errors are one-line messages for the user.
 pub fn parse(url: &str) -> Result<BrokerUrl, String> {
     let (scheme, rest) = url.split_once("://").ok_or_else(|| {
@@ -173,6 +215,34 @@ mod tests {
             assert!(!err.contains("hunter2"), "{err}");
             assert!(err.contains("alice:***@"), "{err}");
         }
+    }
+
+    #[test]
+    fn proxy_urls() {
+        let p = parse_proxy("socks5h://127.0.0.1").unwrap();
+        assert_eq!(
+            (p.host.as_str(), p.port, p.username),
+            ("127.0.0.1", 1080, None)
+        );
+        let p = parse_proxy("socks5://u:pw@[::1]:9050/").unwrap();
+        assert_eq!((p.host.as_str(), p.port), ("::1", 9050));
+        assert_eq!(p.username.as_deref(), Some("u"));
+        assert_eq!(p.password, Some(super::super::options::Secret("pw".into())));
+        for bad in [
+            "http://h:3128",
+            "socks5h://",
+            "socks5h://h:0",
+            "socks5h://h/x",
+            "h:1080",
+        ] {
+            let err = parse_proxy(bad).unwrap_err();
+            assert!(!err.contains("pw"), "{err}");
+        }
+        assert!(
+            !parse_proxy("socks5h://u:secret@h:x")
+                .unwrap_err()
+                .contains("secret")
+        );
     }
 
     #[test]

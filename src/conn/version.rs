@@ -19,9 +19,11 @@ impl FromStr for ProtocolVersion {
     fn from_str(s: &str) -> Result<Self, String> {
         match s.to_ascii_lowercase().as_str() {
             "31" | "mqttv31" | "3.1" => Ok(ProtocolVersion::V31),
-            "311" | "mqttv311" | "3.1.1" | "4" => Ok(ProtocolVersion::V311),
-            "5" | "mqttv5" | "50" => Ok(ProtocolVersion::V5),
-            _ => Err(format!("unknown protocol version '{s}' (use 311, 5 or 31)")),
+            "311" | "mqttv311" | "3.1.1" => Ok(ProtocolVersion::V311),
+            "5" | "mqttv5" => Ok(ProtocolVersion::V5),
+            _ => Err(format!(
+                "unknown protocol version '{s}' (use 311, 5 or 31, or mqttv311, mqttv5, mqttv31)"
+            )),
         }
     }
 }

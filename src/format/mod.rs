@@ -50,17 +50,15 @@ impl Formatter {
     ///
     /// `color` is the decision made by [`crate::output::use_color`]; only `-v` uses it.
     pub fn new(args: &OutputArgs, color: bool) -> anyhow::Result<Formatter> {
-        if args.format.is_some() && (args.verbose || args.json) {
-            return Err(usage("-F/--format cannot be combined with -v or --json"));
+        // As in mosquitto_sub: -F wins over -v, and --pretty without JSON output does nothing.
+        if args.format.is_some() && args.json {
+            return Err(usage("-F/--format cannot be combined with --json"));
         }
         if args.json && args.verbose {
             return Err(usage("--json cannot be combined with -v"));
         }
-        if args.pretty && !args.json {
-            return Err(usage("--pretty needs --json"));
-        }
         let style = if let Some(format) = &args.format {
-            Style::Template(Template::parse(format)?)
+            Style::Template(Template::parse(format)?.pretty(args.pretty))
         } else if args.json {
             Style::Json {
                 pretty: args.pretty,
@@ -77,8 +75,13 @@ impl Formatter {
     }
 
     /// Appends the printed form of `msg` to `out`, including the trailing newline unless `-N`.
+    ///
+    /// An empty payload prints as mosquitto_sub prints it: nothing at all by default, and
+    /// `topic (null)` with `-v` (nothing with `-v -N`).
     pub fn write(&self, msg: &Message, out: &mut Vec<u8>) {
         match &self.style {
+            Style::Payload if msg.payload.is_empty() => return,
+            Style::Verbose { .. } if msg.payload.is_empty() && !self.eol => return,
             Style::Payload => out.extend_from_slice(&msg.payload),
             Style::Verbose { color } => {
                 if *color {
@@ -89,7 +92,11 @@ impl Formatter {
                     out.extend_from_slice(msg.topic.as_bytes());
                 }
                 out.push(b' ');
-                out.extend_from_slice(&msg.payload);
+                if msg.payload.is_empty() {
+                    out.extend_from_slice(b"(null)");
+                } else {
+                    out.extend_from_slice(&msg.payload);
+                }
             }
             Style::Template(template) => template.render(msg, out),
             Style::Json { pretty } => json::write(out, msg, *pretty),
@@ -248,6 +255,51 @@ mod tests {
     }
 
     #[test]
+    fn empty_payloads_print_as_mosquitto_sub_prints_them() {
+        let empty = Message::new("t/e", "");
+        assert_eq!(print(&args(), false, &empty), b"");
+        let v = OutputArgs {
+            verbose: true,
+            ..args()
+        };
+        assert_eq!(print(&v, false, &empty), b"t/e (null)\n");
+        let vn = OutputArgs {
+            no_eol: true,
+            ..v.clone()
+        };
+        assert_eq!(print(&vn, false, &empty), b"");
+        let f = OutputArgs {
+            format: Some("%t|%p|%l".into()),
+            ..args()
+        };
+        assert_eq!(print(&f, false, &empty), b"t/e||0\n");
+    }
+
+    #[test]
+    fn format_wins_over_verbose_and_takes_pretty() {
+        let a = OutputArgs {
+            format: Some("%t".into()),
+            verbose: true,
+            ..args()
+        };
+        assert_eq!(print(&a, false, &msg()), b"t/1\n");
+        let a = OutputArgs {
+            format: Some("%j".into()),
+            pretty: true,
+            ..args()
+        };
+        let out = String::from_utf8(print(&a, false, &Message::new("t", "x"))).unwrap();
+        assert!(out.starts_with("{\n\t\"tst\":\t\""), "{out}");
+        assert!(out.ends_with("\t\"payload\":\t\"x\"\n}\n"), "{out}");
+        // Without JSON output --pretty does nothing, as in mosquitto_sub.
+        let a = OutputArgs {
+            pretty: true,
+            ..args()
+        };
+        assert_eq!(print(&a, false, &msg()), b"p\x00\xff q\n");
+    }
+
+    #[test]
     fn many_messages_append() {
         let a = OutputArgs {
             verbose: true,
@@ -275,10 +327,6 @@ mod tests {
             OutputArgs {
                 json: true,
                 verbose: true,
-                ..args()
-            },
-            OutputArgs {
-                pretty: true,
                 ..args()
             },
         ];

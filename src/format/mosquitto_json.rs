@@ -42,7 +42,10 @@ pub fn write(out: &mut Vec<u8>, msg: &Message, embed: bool) {
         push_properties(out, props);
     }
     out.extend_from_slice(b",\"payload\":");
-    if embed && is_json(&msg.payload) {
+    if msg.payload.is_empty() {
+        // mosquitto_sub prints an empty payload as JSON null, with %j and %J alike.
+        out.extend_from_slice(b"null");
+    } else if embed && is_json(&msg.payload) {
         push_minified(out, &msg.payload);
     } else {
         push_string(out, &msg.payload);
@@ -143,6 +146,70 @@ pub(super) fn push_string(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
 }
 
+/// Re-indents compact JSON (as [`write`] makes it) the way cJSON's `cJSON_Print` does, which is
+/// what mosquitto_sub `--pretty` prints: one member per line indented with tabs, a tab after
+/// each `:`, arrays on one line with `, ` between elements.
+pub fn prettify(compact: &[u8], out: &mut Vec<u8>) {
+    let indent = |out: &mut Vec<u8>, depth: usize| out.extend(std::iter::repeat_n(b'\t', depth));
+    let mut open: Vec<u8> = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    // After `{` or an object's `,`: the next member goes on its own, indented line.
+    let mut member_starts = false;
+    for &b in compact {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            out.push(b);
+            continue;
+        }
+        if member_starts && b != b'}' {
+            indent(out, open.len());
+        }
+        let was_member_start = std::mem::take(&mut member_starts);
+        let in_object = open.last() == Some(&b'{');
+        match b {
+            b'"' => {
+                in_string = true;
+                out.push(b);
+            }
+            b'{' => {
+                out.extend_from_slice(b"{\n");
+                open.push(b'{');
+                member_starts = true;
+            }
+            b'[' => {
+                out.push(b'[');
+                open.push(b'[');
+            }
+            b'}' => {
+                if !was_member_start {
+                    out.push(b'\n');
+                }
+                indent(out, open.len().saturating_sub(1));
+                out.push(b'}');
+                open.pop();
+            }
+            b']' => {
+                out.push(b']');
+                open.pop();
+            }
+            b',' if in_object => {
+                out.extend_from_slice(b",\n");
+                member_starts = true;
+            }
+            b',' => out.extend_from_slice(b", "),
+            b':' if in_object => out.extend_from_slice(b":\t"),
+            _ => out.push(b),
+        }
+    }
+}
+
 fn is_json(payload: &[u8]) -> bool {
     serde_json::from_slice::<serde::de::IgnoredAny>(payload).is_ok()
 }
@@ -189,6 +256,26 @@ mod tests {
         let mut out = Vec::new();
         write(&mut out, m, embed);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn pretty_matches_cjson_print() {
+        let mut out = Vec::new();
+        prettify(
+            br#"{"tst":"x","n":1,"payload":{"a":[1,{"b":"c,:{"}],"e":{}},"z":[]}"#,
+            &mut out,
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "{\n\t\"tst\":\t\"x\",\n\t\"n\":\t1,\n\t\"payload\":\t{\n\t\t\"a\":\t[1, {\n\t\t\t\t\"b\":\t\"c,:{\"\n\t\t\t}],\n\t\t\"e\":\t{\n\t\t}\n\t},\n\t\"z\":\t[]\n}"
+        );
+    }
+
+    #[test]
+    fn empty_payload_is_null() {
+        let m = msg(b"");
+        assert!(render(&m, false).ends_with(",\"payloadlen\":0,\"payload\":null}"));
+        assert!(render(&m, true).ends_with(",\"payloadlen\":0,\"payload\":null}"));
     }
 
     #[test]
@@ -282,6 +369,6 @@ mod tests {
         assert!(render(&msg(b"\"s\""), true).ends_with(r#""payload":"s"}"#));
         // Not JSON: falls back to an escaped string, as %j.
         assert!(render(&msg(b"{\"a\":1} x"), true).ends_with(r#""payload":"{\"a\":1} x"}"#));
-        assert!(render(&msg(b""), true).ends_with(r#""payload":""}"#));
+        assert!(render(&msg(b""), true).ends_with(r#""payload":null}"#));
     }
 }

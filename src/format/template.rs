@@ -40,6 +40,8 @@ const MAX_WIDTH: usize = 65_535;
 #[derive(Debug)]
 pub struct Template {
     tokens: Vec<Token>,
+    /// `--pretty`: `%j`/`%J` objects indented as mosquitto_sub `--pretty` prints them.
+    pretty: bool,
 }
 
 #[derive(Debug)]
@@ -289,7 +291,16 @@ impl Template {
                 }
             }
         }
-        Ok(Template { tokens })
+        Ok(Template {
+            tokens,
+            pretty: false,
+        })
+    }
+
+    /// With `on`, `%j` and `%J` print indented JSON (mosquitto_sub's `--pretty`).
+    pub fn pretty(mut self, on: bool) -> Template {
+        self.pretty = on;
+        self
     }
 
     /// Appends `msg` rendered with this template to `out` (no trailing newline).
@@ -300,6 +311,10 @@ impl Template {
                 Token::Field(field, spec) => {
                     let start = out.len();
                     render_field(*field, msg, out);
+                    if self.pretty && matches!(field, Field::Json | Field::JsonEmbedded) {
+                        let compact = out.split_off(start);
+                        mosquitto_json::prettify(&compact, out);
+                    }
                     if !spec.is_plain() {
                         fit(out, start, spec, field.unit());
                     }

@@ -97,6 +97,33 @@ pub fn csv_row(r: &BenchResult) -> String {
     s
 }
 
+/// `--csv --per-client`: a second table, one row per client, after the run's row and an empty
+/// line.
+pub fn csv_clients(r: &BenchResult) -> String {
+    let mut s = String::from(
+        "role,client_id,sent,acked,received,lost,duplicates,rate,errors,p50_us,p99_us\n",
+    );
+    let opt = |v: Option<u64>| v.map_or(String::new(), |v| v.to_string());
+    for c in &r.clients {
+        let fields = [
+            c.role.name().to_string(),
+            c.client_id.clone(),
+            c.sent.to_string(),
+            c.acked.to_string(),
+            c.received.to_string(),
+            c.lost.to_string(),
+            c.duplicates.to_string(),
+            format!("{:.1}", c.rate),
+            c.errors.to_string(),
+            opt(c.p50_us),
+            opt(c.p99_us),
+        ];
+        s.push_str(&fields.map(|f| csv_field(&f)).join(","));
+        s.push('\n');
+    }
+    s
+}
+
 fn csv_field(f: &str) -> String {
     if f.contains([',', '"', '\n']) {
         format!("\"{}\"", f.replace('"', "\"\""))

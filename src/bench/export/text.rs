@@ -71,10 +71,10 @@ pub fn human(r: &BenchResult) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "{} in {:.2}s (measured {:.2}s){}",
+        "{} in {} (measured {}){}",
         r.mode,
-        r.elapsed_s,
-        r.measured_s,
+        fmt_us(r.elapsed_s * 1e6),
+        fmt_us(r.measured_s * 1e6),
         if r.interrupted { ", interrupted" } else { "" }
     );
     if r.publish.is_some() || r.receive.is_some() {
@@ -84,22 +84,16 @@ pub fn human(r: &BenchResult) -> String {
             "", "messages", "msgs/s", "MB/s"
         );
     }
-    if let Some(p) = &r.publish {
-        let _ = writeln!(
-            o,
-            "{:<14}{:>12}{:>14.1}{:>10.2}",
-            "published", p.sent, p.rate, p.mb_per_s
-        );
-        if r.settings.qos > 0 {
-            let _ = writeln!(o, "{:<14}{:>12}", "acknowledged", p.acked);
-        }
-    }
+    // What was delivered is the headline; at QoS 0 a publisher only knows what it wrote into its
+    // socket, which says nothing about delivery.
     if let Some(rc) = &r.receive {
         let _ = writeln!(
             o,
             "{:<14}{:>12}{:>14.1}{:>10.2}",
             "received", rc.received, rc.rate, rc.mb_per_s
         );
+    }
+    if let Some(rc) = &r.receive {
         let expected = rc
             .expected
             .map_or(String::new(), |e| format!("expected {e}, "));
@@ -116,6 +110,21 @@ pub fn human(r: &BenchResult) -> String {
             }
         );
     }
+    if let Some(p) = &r.publish {
+        let label = if r.settings.qos == 0 {
+            "written"
+        } else {
+            "published"
+        };
+        let _ = writeln!(
+            o,
+            "{:<14}{:>12}{:>14.1}{:>10.2}",
+            label, p.sent, p.rate, p.mb_per_s
+        );
+        if r.settings.qos > 0 {
+            let _ = writeln!(o, "{:<14}{:>12}", "acknowledged", p.acked);
+        }
+    }
     if r.mode == Mode::Conn || r.connect.failed > 0 {
         let c = &r.connect;
         let _ = writeln!(
@@ -126,7 +135,7 @@ pub fn human(r: &BenchResult) -> String {
             c.failed,
             c.rate,
             c.rss_bytes.map_or(String::new(), |b| format!(
-                ", memory {:.1} MB ({:.1} KB per connection)",
+                ", mqtk's own memory {:.1} MB ({:.1} KB per connection)",
                 b as f64 / 1e6,
                 if c.connected > 0 {
                     b as f64 / 1e3 / c.connected as f64
@@ -142,9 +151,21 @@ pub fn human(r: &BenchResult) -> String {
     if r.reconnects > 0 {
         let _ = writeln!(o, "reconnects: {}", r.reconnects);
     }
-    if r.errors.is_empty() {
+    if let Some(b) = &r.broker {
+        let _ = writeln!(
+            o,
+            "broker (pid {}): CPU {:.2} of a core (busiest second {:.2}), memory {:.1} MB \
+             (max {:.1} MB)",
+            b.pid,
+            b.cpu_busy,
+            b.cpu_busy_max,
+            b.rss_end_bytes as f64 / 1e6,
+            b.rss_max_bytes as f64 / 1e6
+        );
+    }
+    if r.errors.is_empty() && r.connect.failed == 0 {
         let _ = writeln!(o, "errors: none");
-    } else {
+    } else if !r.errors.is_empty() {
         let list: Vec<String> = r.errors.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         let _ = writeln!(o, "errors: {}", list.join(", "));
     }
@@ -152,6 +173,7 @@ pub fn human(r: &BenchResult) -> String {
         ("end to end", &r.latency),
         ("publish-ack", &r.ack_latency),
         ("connect", &r.connect.time),
+        ("schedule lag", &r.schedule_lag),
     ];
     if rows.iter().any(|(_, p)| p.is_some()) {
         let _ = writeln!(
@@ -203,11 +225,8 @@ pub fn human(r: &BenchResult) -> String {
     }
     for a in &r.assertions {
         let actual = a.actual.map_or("not measured".to_string(), |v| {
-            if v.fract() == 0.0 {
-                format!("{v}")
-            } else {
-                format!("{v:.2}")
-            }
+            crate::bench::assert::parse(&a.expr)
+                .map_or_else(|_| format!("{v}"), |x| x.metric.show(v))
         });
         let _ = writeln!(
             o,
@@ -229,10 +248,10 @@ mod tests {
         let expected = "\
 pubsub in 2.00s (measured 2.00s)
                   messages        msgs/s      MB/s
-published             1000         500.0      0.03
-acknowledged          1000
 received               998         499.0      0.03
 expected 1000, lost 2, duplicates 1, out of order 0
+published             1000         500.0      0.03
+acknowledged          1000
 errors: connection lost: 1
 latency             min      p50      p90      p99    p99.9      max     mean
 end to end         40µs    120µs    300µs   1.50ms   2.50ms    3.00s    150µs
@@ -261,11 +280,12 @@ note: at full speed, latency is mostly queueing
         }];
         let text = human(&r);
         assert!(text.contains(
-            "connections: 3 attempted, 3 connected, 2 failed, 300.0/s, memory 3.0 MB (1000.0 KB per connection)"
+            "connections: 3 attempted, 3 connected, 2 failed, 300.0/s, mqtk's own memory 3.0 MB (1000.0 KB per connection)"
         ), "{text}");
         assert!(text.contains("  failed: refused (5): 2\n"));
-        assert!(text.contains("errors: none\n"));
-        assert!(text.ends_with("assert connect_p99 < 2ms: pass (actual 1000)\n"));
+        // Failed connections are errors: never "errors: none" beside them.
+        assert!(!text.contains("errors: none"), "{text}");
+        assert!(text.ends_with("assert connect_p99 < 2ms: pass (actual 1.00ms)\n"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::Broker;
-use mqtk::bench::report::BenchResult;
+use mqtk::bench::result::BenchResult;
 
 fn roomy_broker() -> Broker {
     Broker::builder()

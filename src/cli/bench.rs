@@ -51,7 +51,7 @@ pub enum BenchCommand {
     /// Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the
     /// first is the baseline
     #[command(disable_help_flag = true)]
-    Report(BenchReportArgs),
+    Report(Box<BenchReportArgs>),
 }
 
 /// `mqtk bench report`.

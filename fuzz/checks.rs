@@ -12,6 +12,7 @@ use mqtk::conn::ProtocolVersion;
 use mqtk::conn::{packet, properties, session, topic, url};
 use mqtk::format::Formatter;
 use mqtk::message::{Message, PublishProperties};
+use mqtk::payload::{Context, Expander, Template};
 
 /// Topic and filter validation and matching: `data` is `filter\ntopic`.
 pub fn topic(data: &[u8]) {
@@ -53,7 +54,38 @@ pub fn format(data: &[u8]) {
         return;
     };
     let mut out = Vec::new();
-    formatter.write(&sample_message(data), &mut out);
+    let _ = formatter.write(&sample_message(data), &mut out);
+}
+
+/// `pub --template`: parsing never panics, an error names a character inside the template, and
+/// a template without placeholders expands to itself.
+pub fn payload_template(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let env = |name: &str| (name == "X").then(|| "x".to_string());
+    let ctx = Context {
+        client_id: "c",
+        topic: "t",
+        env: &env,
+    };
+    match Template::parse(text, &ctx) {
+        Ok(t) => {
+            let mut e = Expander::new(Some(1));
+            let first = e.expand(&t, Some(b"line"));
+            if !text.contains("{{") {
+                assert_eq!(first, text.as_bytes(), "{text:?}");
+            }
+            e.expand(&t, None);
+        }
+        Err(err) => {
+            assert!(
+                err.column >= 1 && err.column <= text.chars().count(),
+                "{text:?}: {err}"
+            );
+            assert!(!err.to_string().contains('\n'), "{text:?}");
+        }
+    }
 }
 
 fn sample_message(data: &[u8]) -> Message {

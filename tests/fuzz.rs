@@ -204,8 +204,23 @@ fn fuzz_format() {
             b"\\e[1m%x\\e[0m\\n",
             b"%X %l %m %r %A %C %D %E %F %P %R %S %y",
             b"%%%",
+            b"%{Value} %-5{/a/0} %.2{a.b}",
         ],
         checks::format,
+    );
+}
+
+#[test]
+fn fuzz_payload_template() {
+    fuzz(
+        "payload_template",
+        &[
+            b"{{seq}} {{int 0 100}} {{float 1 2 3}}",
+            b"{\"v\":{{int -5 5}},\"t\":\"{{now %H:%M:%S}}\"}}",
+            b"{{uuid}}{{unix}}{{unix_ms}}{{now}}{{line}}{{env X}}{{\"{{\"}}",
+            b"{{ {{}} }} {{",
+        ],
+        checks::payload_template,
     );
 }
 

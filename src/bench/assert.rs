@@ -12,6 +12,8 @@ use std::fmt;
 
 use super::result::{AssertionOutcome, BenchResult, Mode, Percentiles};
 use crate::error;
+pub use crate::threshold::Op;
+use crate::threshold::{self, TimeBase, Units};
 
 /// Which latency distribution a latency metric reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,29 +64,6 @@ impl Metric {
             Metric::LostPct => format!("{v:.3}%"),
             _ if v.fract() == 0.0 => format!("{v}"),
             _ => format!("{v:.2}"),
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
-
-impl Op {
-    fn holds(self, a: f64, b: f64) -> bool {
-        match self {
-            Op::Lt => a < b,
-            Op::Le => a <= b,
-            Op::Gt => a > b,
-            Op::Ge => a >= b,
-            Op::Eq => a == b,
-            Op::Ne => a != b,
         }
     }
 }
@@ -155,16 +134,16 @@ fn parse_metric(name: &str) -> Option<Metric> {
     })
 }
 
-fn split_number(s: &str) -> (&str, &str) {
-    let end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
-        .unwrap_or(s.len());
-    // An exponent `e` only belongs to the number when digits follow it.
-    let (num, unit) = s.split_at(end);
-    if num.ends_with('e') {
-        s.split_at(end - 1)
-    } else {
-        (num, unit)
+/// The units a metric's threshold takes (latencies in microseconds).
+fn units_of(metric: Metric) -> Units {
+    match metric {
+        Metric::Latency(..) => Units::Time {
+            base: TimeBase::Micros,
+            required: true,
+        },
+        Metric::LostPct => Units::Percent,
+        Metric::Rate | Metric::PubRate | Metric::RecvRate => Units::Rate,
+        _ => Units::Count,
     }
 }
 
@@ -199,104 +178,43 @@ fn baseline_factor(value: &str) -> Option<Result<f64, ()>> {
     }))
 }
 
+fn resolve_metric(name: &str) -> Result<(Metric, Units), String> {
+    let metric = parse_metric(name)
+        .ok_or_else(|| format!("unknown metric '{name}' (known: {METRIC_NAMES})"))?;
+    Ok((metric, units_of(metric)))
+}
+
 fn parse_with(text: &str, relative: bool) -> anyhow::Result<Assertion> {
     let bad = |why: &str| error::usage(format!("--assert '{text}': {why}"));
-    let t = text.trim();
-    let op_at = t
-        .find(['<', '>', '=', '!'])
-        .ok_or_else(|| bad("expected METRIC OP VALUE, e.g. 'p99 < 20ms'"))?;
-    let (name, rest) = t.split_at(op_at);
-    let (op, value) = [
-        ("<=", Op::Le),
-        (">=", Op::Ge),
-        ("==", Op::Eq),
-        ("!=", Op::Ne),
-        ("<", Op::Lt),
-        (">", Op::Gt),
-        ("=", Op::Eq),
-    ]
-    .iter()
-    .find_map(|(s, op)| rest.strip_prefix(s).map(|v| (*op, v.trim())))
-    .ok_or_else(|| bad("unknown operator (use <, <=, >, >=, ==, !=)"))?;
-    let name = name.trim();
-    let metric = parse_metric(name)
-        .ok_or_else(|| bad(&format!("unknown metric '{name}' (known: {METRIC_NAMES})")))?;
-    if value.is_empty() {
-        return Err(bad("missing value"));
-    }
+    let (name, op, value) = threshold::split("--assert", text)?;
     match baseline_factor(value) {
-        Some(_) if !relative => {
-            return Err(bad(
-                "a baseline comparison needs two results: use it with `mqtk bench report`",
-            ));
-        }
+        Some(_) if !relative => Err(bad(
+            "a baseline comparison needs two results: use it with `mqtk bench report`",
+        )),
         Some(Ok(factor)) => {
-            return Ok(Assertion {
-                text: t.to_string(),
+            let (metric, _) = resolve_metric(name).map_err(|why| bad(&why))?;
+            Ok(Assertion {
+                text: text.trim().to_string(),
                 metric,
                 op,
                 threshold: 0.0,
                 baseline: Some(factor),
-            });
+            })
         }
-        Some(Err(())) => {
-            return Err(bad(
-                "expected 'baseline' or 'FACTOR * baseline', e.g. 'p99 <= 1.1 * baseline'",
-            ));
+        Some(Err(())) => Err(bad(
+            "expected 'baseline' or 'FACTOR * baseline', e.g. 'p99 <= 1.1 * baseline'",
+        )),
+        None => {
+            let t = threshold::parse("--assert", text, resolve_metric)?;
+            Ok(Assertion {
+                text: t.text,
+                metric: t.metric,
+                op: t.op,
+                threshold: t.threshold,
+                baseline: None,
+            })
         }
-        None => {}
     }
-    let value = value.replace('_', "");
-    let (num, unit) = split_number(&value);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| bad(&format!("'{value}' is not a number")))?;
-    if !n.is_finite() {
-        return Err(bad("value out of range"));
-    }
-    let unit = unit.trim();
-    let scale = match metric {
-        Metric::Latency(..) => match unit {
-            "ns" => 0.001,
-            "us" | "µs" => 1.0,
-            "ms" => 1000.0,
-            "s" => 1_000_000.0,
-            "" => return Err(bad("latency needs a unit: ns, us, ms or s (e.g. 20ms)")),
-            _ => {
-                return Err(bad(&format!(
-                    "unknown time unit '{unit}' (use ns, us, ms, s)"
-                )));
-            }
-        },
-        Metric::LostPct => match unit {
-            "" | "%" => 1.0,
-            _ => return Err(bad(&format!("unknown unit '{unit}' for a percentage"))),
-        },
-        _ => {
-            let is_rate = matches!(metric, Metric::Rate | Metric::PubRate | Metric::RecvRate);
-            let u = if is_rate {
-                unit.trim_end_matches("/s")
-                    .trim_end_matches("msgs")
-                    .trim_end_matches("msg")
-                    .trim()
-            } else {
-                unit
-            };
-            match u {
-                "" => 1.0,
-                "k" | "K" => 1e3,
-                "M" | "m" => 1e6,
-                _ => return Err(bad(&format!("unknown unit '{unit}' (use k or M)"))),
-            }
-        }
-    };
-    Ok(Assertion {
-        text: t.to_string(),
-        metric,
-        op,
-        threshold: n * scale,
-        baseline: None,
-    })
 }
 
 /// Checks that the mode measures the metric at all, so `bench conn --assert 'lost == 0'` is a

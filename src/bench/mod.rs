@@ -6,6 +6,7 @@
 //! subscriber, held connection) is an event handler on the connection layer's client engine.
 
 pub mod assert;
+pub mod body;
 pub mod broker_usage;
 pub mod connections;
 pub mod coordinator;

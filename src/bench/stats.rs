@@ -288,14 +288,6 @@ pub struct Sample {
     pub sent: u64,
     pub acked: u64,
     pub received: u64,
-    /// Connections opened (`bench conn`), errors and reconnects in this interval; absent from
-    /// older documents.
-    #[serde(default)]
-    pub connected: u64,
-    #[serde(default)]
-    pub errors: u64,
-    #[serde(default)]
-    pub reconnects: u64,
     /// End-to-end latency of the messages received in this second (subscribers), or
     /// publish-to-acknowledgement latency (`bench pub` at QoS 1/2), microseconds.
     #[serde(default)]
@@ -311,6 +303,14 @@ pub struct Sample {
     /// arrived (a message that arrives late afterwards still counts as received overall).
     #[serde(default)]
     pub gaps: u64,
+    /// Connections opened (`bench conn`), errors and reconnects in this interval; absent from
+    /// older documents.
+    #[serde(default)]
+    pub connected: u64,
+    #[serde(default)]
+    pub errors: u64,
+    #[serde(default)]
+    pub reconnects: u64,
 }
 
 /// Running totals at one instant, as the sampler reads them.

@@ -51,7 +51,7 @@ pub enum BenchCommand {
     /// Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the
     /// first is the baseline
     #[command(disable_help_flag = true)]
-    Report(Box<BenchReportArgs>),
+    Report(BenchReportArgs),
 }
 
 /// `mqtk bench report`.
@@ -137,6 +137,15 @@ pub struct BenchArgs {
         help_heading = "Load"
     )]
     pub size: usize,
+
+    /// The body after the bench header: a payload template (as `pub --template`: {{int 0 100}},
+    /// {{now}}, {{uuid}}, ...), expanded per message and padded with spaces to --size
+    #[arg(
+        long = "payload-template",
+        value_name = "TEMPLATE",
+        help_heading = "Load"
+    )]
+    pub payload_template: Option<String>,
 
     /// Quality of service: 0, 1 or 2
     #[arg(

@@ -19,7 +19,7 @@ use crate::signals::interrupted;
 
 pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
     if let Some(BenchCommand::Report(report_args)) = args.command.take() {
-        return super::bench_report::run(*report_args);
+        return super::bench_report::run(report_args);
     }
     let plan = Plan::from_args(&args)?;
     // Kept alive until the bench is over; dropping it stops the broker.

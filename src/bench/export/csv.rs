@@ -97,6 +97,14 @@ pub fn csv_row(r: &BenchResult) -> String {
     s
 }
 
+fn csv_field(f: &str) -> String {
+    if f.contains([',', '"', '\n']) {
+        format!("\"{}\"", f.replace('"', "\"\""))
+    } else {
+        f.to_string()
+    }
+}
+
 /// `--csv --per-client`: a second table, one row per client, after the run's row and an empty
 /// line.
 pub fn csv_clients(r: &BenchResult) -> String {
@@ -122,14 +130,6 @@ pub fn csv_clients(r: &BenchResult) -> String {
         s.push('\n');
     }
     s
-}
-
-fn csv_field(f: &str) -> String {
-    if f.contains([',', '"', '\n']) {
-        format!("\"{}\"", f.replace('"', "\"\""))
-    } else {
-        f.to_string()
-    }
 }
 
 #[cfg(test)]

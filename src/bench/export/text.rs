@@ -84,16 +84,12 @@ pub fn human(r: &BenchResult) -> String {
             "", "messages", "msgs/s", "MB/s"
         );
     }
-    // What was delivered is the headline; at QoS 0 a publisher only knows what it wrote into its
-    // socket, which says nothing about delivery.
     if let Some(rc) = &r.receive {
         let _ = writeln!(
             o,
             "{:<14}{:>12}{:>14.1}{:>10.2}",
             "received", rc.received, rc.rate, rc.mb_per_s
         );
-    }
-    if let Some(rc) = &r.receive {
         let expected = rc
             .expected
             .map_or(String::new(), |e| format!("expected {e}, "));
@@ -111,6 +107,7 @@ pub fn human(r: &BenchResult) -> String {
         );
     }
     if let Some(p) = &r.publish {
+        // At QoS 0 a publisher only knows what it wrote into its socket, not what was delivered.
         let label = if r.settings.qos == 0 {
             "written"
         } else {
@@ -163,6 +160,7 @@ pub fn human(r: &BenchResult) -> String {
             b.rss_max_bytes as f64 / 1e6
         );
     }
+    // Failed connections are errors too: never "errors: none" beside them.
     if r.errors.is_empty() && r.connect.failed == 0 {
         let _ = writeln!(o, "errors: none");
     } else if !r.errors.is_empty() {
@@ -225,7 +223,7 @@ pub fn human(r: &BenchResult) -> String {
     }
     for a in &r.assertions {
         let actual = a.actual.map_or("not measured".to_string(), |v| {
-            crate::bench::assert::parse(&a.expr)
+            crate::bench::assert::parse_relative(&a.expr)
                 .map_or_else(|_| format!("{v}"), |x| x.metric.show(v))
         });
         let _ = writeln!(

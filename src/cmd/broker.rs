@@ -132,6 +132,7 @@ fn options(args: &BrokerArgs) -> anyhow::Result<BrokerOptions> {
         allow_anonymous: args.allow_anonymous,
         sys_interval: args.sys_interval,
         log_events: args.verbose,
+        max_queued_messages: args.max_queued_messages,
     })
 }
 

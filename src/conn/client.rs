@@ -572,7 +572,9 @@ impl<T> Client<T> {
         };
         sleep_until(outage.at).await;
         let attempt = outage.attempt;
-        match connect(&self.opts).await {
+        // Boxed: the handshake's state (TCP, SOCKS5, TLS, WebSocket) is large and would otherwise
+        // sit inside every `io` future, i.e. in every task holding a connection, used or not.
+        match Box::pin(connect(&self.opts)).await {
             Ok(session) => self.restore(session, attempt),
             Err(e) if matches!(kind_of(&e), Some(Kind::Refused(_))) => Err(e),
             Err(e) => {

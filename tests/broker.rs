@@ -902,7 +902,14 @@ fn stalled_subscriber(port: u16, topic: &str) -> TcpStream {
     let mut connack = [0u8; 4];
     s.read_exact(&mut connack).unwrap();
     assert_eq!(connack, [0x20, 2, 0, 0], "CONNACK");
-    let mut subscribe = vec![0x82, (2 + 2 + topic.len() + 1) as u8, 0, 1, 0, topic.len() as u8];
+    let mut subscribe = vec![
+        0x82,
+        (2 + 2 + topic.len() + 1) as u8,
+        0,
+        1,
+        0,
+        topic.len() as u8,
+    ];
     subscribe.extend_from_slice(topic.as_bytes());
     subscribe.push(0);
     s.write_all(&subscribe).unwrap();
@@ -930,7 +937,12 @@ fn drops_for_a_stalled_subscriber_are_counted_in_sys() {
         .stderr(Stdio::null())
         .spawn()
         .expect("cannot run mosquitto_pub; install it with `apt-get install mosquitto-clients`");
-    publisher.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+    publisher
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
     assert!(
         wait_bounded(&mut publisher, STEP).is_some_and(|s| s.success()),
         "mosquitto_pub failed"
@@ -939,8 +951,14 @@ fn drops_for_a_stalled_subscriber_are_counted_in_sys() {
     let mut dropped = 0;
     let deadline = Instant::now() + STEP;
     while dropped == 0 && Instant::now() < deadline {
-        let out = mosquitto("mosquitto_sub", &["-p", &port.to_string(), "-t", topic, "-C", "1", "-W", "5"]);
-        dropped = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0);
+        let out = mosquitto(
+            "mosquitto_sub",
+            &["-p", &port.to_string(), "-t", topic, "-C", "1", "-W", "5"],
+        );
+        dropped = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
     }
     assert!(dropped > 0, "no drop counted in {topic}");
     assert!(dropped < 20_000, "{dropped} counted for 20,000 messages");

@@ -95,7 +95,10 @@ async fn hold(
     mut stop: watch::Receiver<bool>,
 ) -> Held {
     let opener::Opened {
-        opts, session, took, ..
+        opts,
+        session,
+        took,
+        ..
     } = *o;
     let session = match session {
         Ok(s) => s,

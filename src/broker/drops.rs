@@ -123,10 +123,8 @@ mod tests {
             }
         }
         static CS: Fields = Fields;
-        let fields = tracing::field::FieldSet::new(
-            &["message"],
-            tracing::callsite::Identifier(&CS),
-        );
+        let fields =
+            tracing::field::FieldSet::new(&["message"], tracing::callsite::Identifier(&CS));
         let field = fields.field("message").unwrap();
         s.record_debug(&field, &One(text));
         s.0
@@ -135,7 +133,9 @@ mod tests {
     #[test]
     fn only_drop_messages_count() {
         assert!(says("Dropped QoS 0 message: delivery lane full"));
-        assert!(says("Dropped message routed to a session that has since been discarded"));
+        assert!(says(
+            "Dropped message routed to a session that has since been discarded"
+        ));
         assert!(!says("Queued message behind the client's backlog"));
         assert!(!says("Drop"));
         assert!(!says(""));

@@ -37,6 +37,13 @@ pub const DEFAULT_MAX_QUEUED: usize = 1_000_000;
 /// Where the drop count is published, as mosquitto names it.
 pub const DROPPED_TOPIC: &str = "$SYS/broker/publish/messages/dropped";
 
+/// Runtime threads for a broker: one per core, at most 4 (it is a test broker). `mqtk broker` and
+/// `bench --embedded-broker` use the same, so an embedded run resembles a standalone broker
+/// (except that it shares the machine's cores with the load generator).
+pub fn worker_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().min(4))
+}
+
 /// Longest wait for a clean shutdown; the broker itself gives connections 5 s to close.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -546,6 +546,11 @@ impl PacketReader {
         self.quickack = on;
     }
 
+    /// Bytes the read buffer holds, read or reserved (what an idle connection pays).
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// Bytes read but not yet decoded.
     pub fn pending_bytes(&self) -> usize {
         self.buf.len()

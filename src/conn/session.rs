@@ -3,6 +3,8 @@
 //! own loops, plus the keepalive clock.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{BufMut, BytesMut};
@@ -533,9 +535,27 @@ impl PacketReader {
         if n > 0 {
             self.read_at = chrono::Local::now();
         }
-        // A read that fills the buffer means traffic is heavy: read bigger chunks.
-        if n == spare && self.chunk < MAX_READ {
+        let (mut n, mut last, mut spare) = (n, n, spare);
+        // A read that fills the buffer means traffic is heavy: read bigger chunks, and take what
+        // else the socket holds now, without waiting, so a burst (a resumed session's queue)
+        // is still decoded in one batch although the first reads are small.
+        while last == spare && self.chunk < MAX_READ {
             self.chunk *= 2;
+            self.buf.reserve(self.chunk);
+            spare = self.buf.capacity() - self.buf.len();
+            let more = std::future::poll_fn(|cx| {
+                let read = std::pin::pin!(self.rd.read_buf(&mut self.buf));
+                match read.poll(cx) {
+                    Poll::Ready(r) => Poll::Ready(Some(r)),
+                    Poll::Pending => Poll::Ready(None),
+                }
+            })
+            .await;
+            match more {
+                Some(Ok(m)) if m > 0 => (n, last) = (n + m, m),
+                // Nothing more now, or the end or an error, which the next read reports.
+                _ => break,
+            }
         }
         Ok(n)
     }

@@ -12,6 +12,7 @@ use mqtk::conn::ProtocolVersion;
 use mqtk::conn::{packet, properties, session, topic, url};
 use mqtk::format::Formatter;
 use mqtk::message::{Message, PublishProperties};
+use mqtk::payload::{Context, Expander, Template};
 
 /// Topic and filter validation and matching: `data` is `filter\ntopic`.
 pub fn topic(data: &[u8]) {
@@ -53,7 +54,38 @@ pub fn format(data: &[u8]) {
         return;
     };
     let mut out = Vec::new();
-    formatter.write(&sample_message(data), &mut out);
+    let _ = formatter.write(&sample_message(data), &mut out);
+}
+
+/// `pub --template`: parsing never panics, an error names a character inside the template, and
+/// a template without placeholders expands to itself.
+pub fn payload_template(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let env = |name: &str| (name == "X").then(|| "x".to_string());
+    let ctx = Context {
+        client_id: "c",
+        topic: "t",
+        env: &env,
+    };
+    match Template::parse(text, &ctx) {
+        Ok(t) => {
+            let mut e = Expander::new(Some(1));
+            let first = e.expand(&t, Some(b"line"));
+            if !text.contains("{{") {
+                assert_eq!(first, text.as_bytes(), "{text:?}");
+            }
+            e.expand(&t, None);
+        }
+        Err(err) => {
+            assert!(
+                err.column >= 1 && err.column <= text.chars().count(),
+                "{text:?}: {err}"
+            );
+            assert!(!err.to_string().contains('\n'), "{text:?}");
+        }
+    }
 }
 
 fn sample_message(data: &[u8]) -> Message {
@@ -232,4 +264,47 @@ pub fn engine(data: &[u8]) {
             broker.abort();
         }
     });
+}
+
+/// `mqtk bench report` on whatever file it is given: `data` as a result document (JSON) is
+/// either refused or rendered (HTML report, terminal charts at any width, comparison table);
+/// as a histogram (base64 of raw bytes, and as text) it is decoded or refused, never a panic or
+/// a runaway allocation; as an `--assert` expression it is parsed or refused.
+pub fn report(data: &[u8]) {
+    use base64::Engine as _;
+    use mqtk::bench::export::charts::{self, Style};
+    use mqtk::bench::export::compare::{self, Run};
+    use mqtk::bench::export::html;
+    use mqtk::bench::{assert, hdr};
+
+    if let Ok(result) = serde_json::from_slice::<mqtk::bench::result::BenchResult>(data) {
+        let run = Run {
+            name: "fuzz.json".into(),
+            result,
+        };
+        let runs = [run.clone(), run];
+        let page = html::report(&runs);
+        assert!(page.trim_end().ends_with("</html>"));
+        assert!(!page.contains("<script"), "a script in the report");
+        for width in [0, 24, 37, 80, 200] {
+            for unicode in [true, false] {
+                let text = charts::render(&runs[0].result, Style { width, unicode });
+                if !unicode {
+                    assert!(text.is_ascii(), "non-ASCII chart: {text}");
+                }
+            }
+        }
+        compare::table(&runs);
+    }
+    let encoded = base64::engine::general_purpose::STANDARD.encode(data);
+    for text in [encoded.as_str(), &*String::from_utf8_lossy(data)] {
+        if let Some(h) = hdr::decode(text) {
+            let buckets = hdr::log_buckets(&h);
+            assert_eq!(buckets.iter().map(|b| b.count).sum::<u64>(), h.len());
+            hdr::percentile_curve(&h, 50);
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        let _ = assert::parse_relative(text);
+    }
 }

@@ -13,6 +13,8 @@ pub mod bench;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod connect;
+pub mod rr;
+pub mod sys;
 pub mod values;
 
 pub use bench::BenchArgs;
@@ -47,6 +49,16 @@ pub struct Cli {
     /// Print version
     #[arg(long, action = clap::ArgAction::Version, global = true)]
     pub version: Option<bool>,
+
+    /// Connection profile from the config file: its settings apply where flags and environment
+    /// variables give none
+    #[arg(long, global = true, env = "MQTK_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else
+    /// ~/.config/mqtk/config.toml]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 pub const EXIT_CODES_HELP: &str = "\
@@ -60,7 +72,8 @@ Exit codes:
        3 server unavailable, 4 bad user name or password, 5 not authorised)
   128-162  connection refused, MQTT 5 CONNACK reason code (e.g. 135 not authorised)
   6    delivery failed: a QoS 1/2 message not acknowledged or refused, or a subscription refused
-  7    a bench --assert threshold failed
+  7    a bench --assert or sys --check threshold failed, or a sys probe --fail-on finding
+  8    sys: nothing arrived under $SYS within --wait
   27   -W timeout expired
   130  interrupted by SIGINT (143: SIGTERM) with work left undone; sub and broker exit 0";
 
@@ -80,12 +93,27 @@ pub enum Command {
     #[command(name = "sub", disable_help_flag = true, args_override_self = true, override_usage = SUB_USAGE, after_help = SUB_SHORT_HELP, after_long_help = EXIT_CODES_HELP)]
     Sub(SubArgs),
     /// Benchmark a broker: throughput, loss, duplicates, latency percentiles; CI thresholds
-    #[command(disable_help_flag = true, args_override_self = true, after_long_help = EXIT_CODES_HELP)]
+    #[command(
+        disable_help_flag = true,
+        args_override_self = true,
+        after_long_help = EXIT_CODES_HELP,
+        args_conflicts_with_subcommands = true,
+        disable_help_subcommand = true
+    )]
     Bench(BenchArgs),
+    /// Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)
+    #[command(disable_help_flag = true, long_about = rr::RR_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Rr(rr::RrArgs),
     /// Run an MQTT broker in this process (for demos, tests and CI jobs)
     #[cfg(feature = "broker")]
     #[command(disable_help_flag = true, args_override_self = true, long_about = broker::BROKER_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Broker(broker::BrokerArgs),
+    /// List and show connection profiles (passwords redacted)
+    #[command(disable_help_flag = true, long_about = PROFILE_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Profile(ProfileArgs),
+    /// A broker's $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter
+    #[command(disable_help_flag = true, long_about = sys::SYS_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
+    Sys(sys::SysArgs),
     /// Write shell completions and man pages (used to refresh `completions/` and `man/`)
     #[command(hide = true, disable_help_flag = true)]
     Generate(GenerateArgs),
@@ -367,6 +395,12 @@ pub struct PubArgs {
     #[command(flatten)]
     pub payload: PayloadArgs,
 
+    #[command(flatten)]
+    pub template: TemplateArgs,
+
+    #[command(flatten)]
+    pub replay_opts: ReplayArgs,
+
     /// Quality of service: 0, 1 or 2
     #[arg(
         short = 'q',
@@ -381,8 +415,13 @@ pub struct PubArgs {
     #[arg(short = 'r', long, help_heading = "Message")]
     pub retain: bool,
 
-    /// Publish the message this many times
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..), value_name = "COUNT", help_heading = "Message")]
+    /// Publish the message this many times (0: until interrupted)
+    #[arg(
+        long,
+        default_value_t = 1,
+        value_name = "COUNT",
+        help_heading = "Message"
+    )]
     pub repeat: u64,
 
     /// Wait this long between repeated messages (seconds, or e.g. 5s, 500ms)
@@ -421,6 +460,49 @@ pub struct PayloadArgs {
     /// Send an empty (null) message
     #[arg(short = 'n', long = "null-message")]
     pub null_message: bool,
+
+    /// Publish the messages of a `mqtk sub --json` capture (- for standard input): their topics,
+    /// payloads, QoS, retain flags and MQTT 5 properties
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["topic", "template", "repeat", "repeat_delay", "qos", "retain"])]
+    pub replay: Option<PathBuf>,
+}
+
+/// How `pub --replay` replays a capture.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Replay")]
+pub struct ReplayArgs {
+    /// Keep the recorded spacing, sped up by FACTOR (1: as recorded, 2: twice as fast)
+    /// [default: as fast as possible]
+    #[arg(long = "replay-speed", value_name = "FACTOR", requires = "replay", value_parser = crate::replay::parse_speed)]
+    pub replay_speed: Option<f64>,
+
+    /// Replace the topic prefix FROM with TO
+    #[arg(long = "rewrite-prefix", num_args = 2, value_names = ["FROM", "TO"], requires = "replay")]
+    pub rewrite_prefix: Vec<String>,
+
+    /// Skip (and report) capture lines that are not messages instead of stopping
+    #[arg(long = "skip-bad-lines", requires = "replay")]
+    pub skip_bad_lines: bool,
+}
+
+/// Payload templates and checks for `mqtk pub`.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Templates")]
+pub struct TemplateArgs {
+    /// Expand {{...}} placeholders in the payload for every message: {{seq}} {{index}}
+    /// {{int LO HI}} {{float LO HI [DECIMALS]}} {{now [STRFTIME]}} {{unix}} {{unix_ms}} {{uuid}}
+    /// {{client_id}} {{topic}} {{env NAME}} {{line}} {{"TEXT"}} (with -l: each line is a
+    /// template)
+    #[arg(long)]
+    pub template: bool,
+
+    /// Seed for {{int}}, {{float}} and {{uuid}}, so a run can be repeated exactly
+    #[arg(long, value_name = "N", requires = "template")]
+    pub seed: Option<u64>,
+
+    /// Refuse (exit 2) a payload that is not a JSON document, checked per message
+    #[arg(long = "check-json")]
+    pub check_json: bool,
 }
 
 /// `mqtk sub`.
@@ -522,6 +604,11 @@ pub struct SubArgs {
     /// Print only this percentage of the messages, picked at random (0.1 to 100, e.g. 10 or 0.5)
     #[arg(long = "random-filter", value_parser = values::parse_percentage, value_name = "PERCENT", help_heading = "Subscription", hide_short_help = true)]
     pub random_filter: Option<f64>,
+    /// MQTT 5: answer each message with a response topic by running CMD (via sh -c) with the
+    /// payload on standard input, and publishing its output to that topic with the request's
+    /// correlation data
+    #[arg(long, value_name = "CMD", help_heading = "Subscription")]
+    pub respond: Option<String>,
 
     #[command(flatten)]
     pub output: OutputArgs,
@@ -538,14 +625,20 @@ pub struct OutputArgs {
     #[arg(short = 'v', long)]
     pub verbose: bool,
 
-    /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes; wins
-    /// over -v, as in mosquitto_sub)
+    /// Print each message with a format string (mosquitto_sub's %-specifiers and escapes, and
+    /// %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as
+    /// in mosquitto_sub)
     #[arg(short = 'F', long, value_name = "FORMAT", conflicts_with = "json")]
     pub format: Option<String>,
 
     /// Print one JSON object per message (NDJSON)
     #[arg(long, conflicts_with = "verbose")]
     pub json: bool,
+
+    /// With -F %{FIELD}: a payload that is not JSON or lacks the field ends mqtk sub with an
+    /// error (exit 1) instead of printing an empty value
+    #[arg(long = "require-fields", requires = "format")]
+    pub require_fields: bool,
 
     /// Indent --json output, and -F's %j/%J objects as mosquitto_sub --pretty does
     #[arg(long)]
@@ -567,6 +660,42 @@ pub enum ColorChoice {
     Always,
     Never,
 }
+
+/// `mqtk profile`.
+#[derive(Args, Debug)]
+pub struct ProfileArgs {
+    #[command(subcommand)]
+    pub action: ProfileAction,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProfileAction {
+    /// List the profiles of the config file
+    List,
+    /// Show one profile's settings (the --profile / MQTK_PROFILE one when NAME is left out)
+    Show {
+        /// Profile name
+        name: Option<String>,
+    },
+}
+
+pub const PROFILE_LONG_ABOUT: &str = "\
+List and show connection profiles (passwords redacted).
+
+Config file (TOML), e.g. ~/.config/mqtk/config.toml:
+
+  [profiles.local]
+  host = \"127.0.0.1\"          # or url = \"mqtts://broker.example:8883\"
+  port = 1883
+  protocol = 5                # 311, 5 or 31
+  username = \"alice\"
+  password_file = \"~/.mqtk-pw\" # or password = \"...\" (file mode 600)
+  client_id_prefix = \"ci-\"
+  qos = 1                     # default QoS of pub and sub
+  cafile = \"ca.pem\"           # also capath, cert, key, insecure
+
+Select one with --profile NAME or MQTK_PROFILE=NAME. Precedence: flags, then environment
+variables (MQTK_PASSWORD), then the profile, then the built-in defaults.";
 
 /// Hidden `generate`: writes completions and man pages.
 #[derive(Args, Debug)]

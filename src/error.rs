@@ -13,6 +13,7 @@ pub mod code {
     pub const UNREACHABLE: u8 = 3;
     pub const DELIVERY: u8 = 6;
     pub const ASSERTION: u8 = 7;
+    pub const NO_DATA: u8 = 8;
     pub const TIMEOUT: u8 = 27;
     pub const SIGINT: u8 = 130;
     pub const SIGTERM: u8 = 143;
@@ -30,10 +31,12 @@ pub enum Kind {
     /// A QoS 1/2 message was not acknowledged, or acknowledged with a failure, or a subscription
     /// was refused.
     Delivery,
-    /// A `bench --assert` threshold failed.
+    /// A `bench --assert` or `sys --check` threshold failed, or a `sys probe --fail-on` finding.
     Assertion,
     /// `-W` expired.
     Timeout,
+    /// `mqtk sys`: nothing arrived under `$SYS` within the wait.
+    NoData,
     /// Interrupted by SIGINT / SIGTERM.
     Interrupted(Signal),
 }
@@ -100,6 +103,7 @@ pub fn exit_code(err: &anyhow::Error) -> u8 {
         Some(Kind::Delivery) => code::DELIVERY,
         Some(Kind::Assertion) => code::ASSERTION,
         Some(Kind::Timeout) => code::TIMEOUT,
+        Some(Kind::NoData) => code::NO_DATA,
         Some(Kind::Interrupted(Signal::Int)) => code::SIGINT,
         Some(Kind::Interrupted(Signal::Term)) => code::SIGTERM,
         None => code::OTHER,

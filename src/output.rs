@@ -17,6 +17,26 @@ pub fn use_color(choice: ColorChoice, stream_is_terminal: bool) -> bool {
     )
 }
 
+/// Columns to fit text charts to: the terminal's width when standard output is one, else
+/// `COLUMNS`, else 80.
+pub fn stdout_columns() -> usize {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.trim().parse().ok())
+        .filter(|&w| w > 0)
+        .unwrap_or(80)
+}
+
+/// Whether the locale's character set is UTF-8 (block characters can be drawn).
+pub fn utf8_locale() -> bool {
+    let var = |k: &str| std::env::var(k).ok();
+    crate::bench::export::charts::utf8_locale(
+        var("LC_ALL").as_deref(),
+        var("LC_CTYPE").as_deref(),
+        var("LANG").as_deref(),
+    )
+}
+
 /// Prints `mqtk: warning: TEXT` on stderr unless `quiet`.
 pub fn warn(quiet: bool, text: &str) {
     if !quiet {

@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use common::Broker;
-use mqtk::bench::report::BenchResult;
+use mqtk::bench::result::{BenchResult, Mode};
 
 /// A broker that queues enough for zero-loss runs at QoS 1/2.
 fn roomy_broker() -> Broker {
@@ -221,7 +221,7 @@ fn json_document_matches_its_schema() {
     assert_eq!(code(&out), 0, "{out:?}");
     // Strict: unknown or missing fields fail to parse.
     let r = json_of(&out);
-    assert_eq!(r.mode, "pubsub");
+    assert_eq!(r.mode, Mode::Pubsub);
     assert_eq!(r.settings.qos, 1);
     assert_eq!(r.clients.len(), 2);
     assert_eq!(r.assertions.len(), 1);
@@ -249,6 +249,12 @@ fn json_document_matches_its_schema() {
         assert!(v["latency"].get(key).is_some(), "missing latency.{key}");
     }
     assert!(v["publish"]["rate"].is_f64());
+    // The mode is a typed enum in the model and the same string in the document.
+    assert_eq!(v["mode"], "pubsub");
+    assert_eq!(v["clients"][0]["role"], "pub");
+    assert_eq!(v["clients"][1]["role"], "sub");
+    // Additions for the report: the distribution itself (HdrHistogram V2, base64).
+    assert!(v["latency"]["histogram"].is_string());
     // The per-second series adds up to the totals.
     let p = r.publish.as_ref().unwrap();
     let rc = r.receive.as_ref().unwrap();
@@ -422,6 +428,8 @@ fn clients_reconnect_when_the_broker_restarts() {
     assert_eq!(code(&out), 0, "{out:?}");
     let r = json_of(&out);
     assert_eq!(r.reconnects, 2, "{r:?}");
+    // The per-second series places the reconnects in time (the report's errors chart).
+    assert_eq!(r.series.iter().map(|s| s.reconnects).sum::<u64>(), 2);
     let rc = r.receive.unwrap();
     assert_eq!(rc.lost, r.publish.unwrap().sent - rc.received);
     assert!(rc.received > 0);

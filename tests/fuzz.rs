@@ -204,8 +204,23 @@ fn fuzz_format() {
             b"\\e[1m%x\\e[0m\\n",
             b"%X %l %m %r %A %C %D %E %F %P %R %S %y",
             b"%%%",
+            b"%{Value} %-5{/a/0} %.2{a.b}",
         ],
         checks::format,
+    );
+}
+
+#[test]
+fn fuzz_payload_template() {
+    fuzz(
+        "payload_template",
+        &[
+            b"{{seq}} {{int 0 100}} {{float 1 2 3}}",
+            b"{\"v\":{{int -5 5}},\"t\":\"{{now %H:%M:%S}}\"}}",
+            b"{{uuid}}{{unix}}{{unix_ms}}{{now}}{{line}}{{env X}}{{\"{{\"}}",
+            b"{{ {{}} }} {{",
+        ],
+        checks::payload_template,
     );
 }
 
@@ -290,5 +305,42 @@ fn fuzz_engine() {
             b"\x20\x02\x00\x00",
         ],
         checks::engine,
+    );
+}
+
+#[test]
+fn fuzz_report() {
+    // Seeds: a small but complete result document with real histograms, a histogram on its own,
+    // assertions.
+    let mut lat = mqtk::bench::stats::Latency::default();
+    for us in [40, 120, 130, 300, 2_500, 90_000] {
+        lat.record_us(us);
+    }
+    let hist = lat.summary().unwrap().histogram.unwrap();
+    let doc = format!(
+        r#"{{"mode":"pubsub","settings":{{"broker":"b","protocol":"5","qos":1,"publishers":1,
+"subscribers":1,"connections":0,"messages":10,"duration_s":null,"size":64,"rate":0.0,
+"sub_rate":0.0,"topic":"t","filter":"t","max_inflight":20,"warmup_s":0.0,"retain":false,
+"clean_session":true,"connect_rate":0.0,"hold_s":0.0,"source_addrs":[]}},"start":"s","end":"e",
+"elapsed_s":2.0,"measured_s":2.0,"interrupted":false,
+"publish":{{"sent":6,"acked":6,"rate":3.0,"mb_per_s":0.0}},
+"receive":{{"received":6,"expected":6,"lost":0,"duplicates":0,"out_of_order":0,"foreign":0,"rate":3.0,"mb_per_s":0.0}},
+"latency":{{"count":6,"min_us":40,"p50_us":130,"p90_us":2500,"p99_us":90000,"p999_us":90000,"max_us":90000,"mean_us":15000.0,"histogram":"{hist}"}},
+"ack_latency":null,"connect":{{"attempted":2,"connected":2,"failed":0,"rate":1.0,"time":null,"failures":{{}},"rss_bytes":null}},
+"errors":{{}},"reconnects":0,"series":[{{"t":1.0,"sent":3,"acked":3,"received":3,"errors":1}},{{"t":2.0,"sent":3,"acked":3,"received":3}}],
+"clients":[],"assertions":[],"notes":[]}}"#
+    );
+    let parsed: mqtk::bench::result::BenchResult = serde_json::from_str(&doc).unwrap();
+    assert!(parsed.latency.unwrap().histogram.is_some());
+    fuzz(
+        "report",
+        &[
+            doc.as_bytes(),
+            hist.as_bytes(),
+            b"p99 <= 1.1 * baseline",
+            b"rate >= baseline*0.9",
+            b"lost == 0",
+        ],
+        checks::report,
     );
 }

@@ -4,11 +4,16 @@
 //! Grammar: `METRIC OP VALUE[UNIT]`, e.g. `p99 < 20ms`, `lost == 0`, `rate >= 50k`. Latency
 //! metrics need a time unit (ns, us, µs, ms, s); counts and rates take an optional `k` or `M`
 //! multiplier (rates also an optional `/s`); `lost_pct` takes an optional `%`.
+//!
+//! `mqtk bench report` also takes thresholds relative to the first result, the baseline:
+//! `METRIC OP [FACTOR *] baseline`, e.g. `p99 <= 1.1 * baseline`, `rate >= 0.9*baseline`.
 
 use std::fmt;
 
-use super::report::{AssertionOutcome, BenchResult, Percentiles};
+use super::result::{AssertionOutcome, BenchResult, Mode, Percentiles};
 use crate::error;
+pub use crate::threshold::Op;
+use crate::threshold::{self, TimeBase, Units};
 
 /// Which latency distribution a latency metric reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,34 +59,11 @@ impl Metric {
     /// A measured value of this metric with its unit, as the report shows it.
     pub fn show(self, v: f64) -> String {
         match self {
-            Metric::Latency(..) => super::report::fmt_us(v),
+            Metric::Latency(..) => super::export::fmt_us(v),
             Metric::Rate | Metric::PubRate | Metric::RecvRate => format!("{v:.1} msgs/s"),
             Metric::LostPct => format!("{v:.3}%"),
             _ if v.fract() == 0.0 => format!("{v}"),
             _ => format!("{v:.2}"),
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    Eq,
-    Ne,
-}
-
-impl Op {
-    fn holds(self, a: f64, b: f64) -> bool {
-        match self {
-            Op::Lt => a < b,
-            Op::Le => a <= b,
-            Op::Gt => a > b,
-            Op::Ge => a >= b,
-            Op::Eq => a == b,
-            Op::Ne => a != b,
         }
     }
 }
@@ -94,6 +76,8 @@ pub struct Assertion {
     pub metric: Metric,
     pub op: Op,
     pub threshold: f64,
+    /// `Some(factor)`: the threshold is `factor` times the baseline's value of the metric.
+    pub baseline: Option<f64>,
 }
 
 impl fmt::Display for Assertion {
@@ -150,100 +134,92 @@ fn parse_metric(name: &str) -> Option<Metric> {
     })
 }
 
-fn split_number(s: &str) -> (&str, &str) {
-    let end = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == 'e'))
-        .unwrap_or(s.len());
-    // An exponent `e` only belongs to the number when digits follow it.
-    let (num, unit) = s.split_at(end);
-    if num.ends_with('e') {
-        s.split_at(end - 1)
-    } else {
-        (num, unit)
+/// The units a metric's threshold takes (latencies in microseconds).
+fn units_of(metric: Metric) -> Units {
+    match metric {
+        Metric::Latency(..) => Units::Time {
+            base: TimeBase::Micros,
+            required: true,
+        },
+        Metric::LostPct => Units::Percent,
+        Metric::Rate | Metric::PubRate | Metric::RecvRate => Units::Rate,
+        _ => Units::Count,
     }
 }
 
 /// Parses one expression; errors are usage errors naming what is wrong.
 pub fn parse(text: &str) -> anyhow::Result<Assertion> {
-    let bad = |why: &str| error::usage(format!("--assert '{text}': {why}"));
-    let t = text.trim();
-    let op_at = t
-        .find(['<', '>', '=', '!'])
-        .ok_or_else(|| bad("expected METRIC OP VALUE, e.g. 'p99 < 20ms'"))?;
-    let (name, rest) = t.split_at(op_at);
-    let (op, value) = [
-        ("<=", Op::Le),
-        (">=", Op::Ge),
-        ("==", Op::Eq),
-        ("!=", Op::Ne),
-        ("<", Op::Lt),
-        (">", Op::Gt),
-        ("=", Op::Eq),
-    ]
-    .iter()
-    .find_map(|(s, op)| rest.strip_prefix(s).map(|v| (*op, v.trim())))
-    .ok_or_else(|| bad("unknown operator (use <, <=, >, >=, ==, !=)"))?;
-    let name = name.trim();
-    let metric = parse_metric(name)
-        .ok_or_else(|| bad(&format!("unknown metric '{name}' (known: {METRIC_NAMES})")))?;
-    if value.is_empty() {
-        return Err(bad("missing value"));
+    parse_with(text, false)
+}
+
+/// [`parse`], also taking thresholds relative to a baseline (`bench report`).
+pub fn parse_relative(text: &str) -> anyhow::Result<Assertion> {
+    parse_with(text, true)
+}
+
+/// The factor of `baseline`, `N * baseline`, `baseline * N` (`None`: no baseline named).
+fn baseline_factor(value: &str) -> Option<Result<f64, ()>> {
+    let v = value.to_ascii_lowercase();
+    if !v.contains("baseline") {
+        return None;
     }
-    let value = value.replace('_', "");
-    let (num, unit) = split_number(&value);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| bad(&format!("'{value}' is not a number")))?;
-    if !n.is_finite() {
-        return Err(bad("value out of range"));
-    }
-    let unit = unit.trim();
-    let scale = match metric {
-        Metric::Latency(..) => match unit {
-            "ns" => 0.001,
-            "us" | "µs" => 1.0,
-            "ms" => 1000.0,
-            "s" => 1_000_000.0,
-            "" => return Err(bad("latency needs a unit: ns, us, ms or s (e.g. 20ms)")),
-            _ => {
-                return Err(bad(&format!(
-                    "unknown time unit '{unit}' (use ns, us, ms, s)"
-                )));
-            }
-        },
-        Metric::LostPct => match unit {
-            "" | "%" => 1.0,
-            _ => return Err(bad(&format!("unknown unit '{unit}' for a percentage"))),
-        },
-        _ => {
-            let is_rate = matches!(metric, Metric::Rate | Metric::PubRate | Metric::RecvRate);
-            let u = if is_rate {
-                unit.trim_end_matches("/s")
-                    .trim_end_matches("msgs")
-                    .trim_end_matches("msg")
-                    .trim()
-            } else {
-                unit
-            };
-            match u {
-                "" => 1.0,
-                "k" | "K" => 1e3,
-                "M" | "m" => 1e6,
-                _ => return Err(bad(&format!("unknown unit '{unit}' (use k or M)"))),
-            }
-        }
+    let parts: Vec<&str> = v.split('*').map(str::trim).collect();
+    let factor = match parts.as_slice() {
+        ["baseline"] => Ok(1.0),
+        [n, "baseline"] | ["baseline", n] => n.parse::<f64>().map_err(|_| ()),
+        _ => Err(()),
     };
-    Ok(Assertion {
-        text: t.to_string(),
-        metric,
-        op,
-        threshold: n * scale,
-    })
+    Some(factor.and_then(|f| {
+        if f.is_finite() && f >= 0.0 {
+            Ok(f)
+        } else {
+            Err(())
+        }
+    }))
+}
+
+fn resolve_metric(name: &str) -> Result<(Metric, Units), String> {
+    let metric = parse_metric(name)
+        .ok_or_else(|| format!("unknown metric '{name}' (known: {METRIC_NAMES})"))?;
+    Ok((metric, units_of(metric)))
+}
+
+fn parse_with(text: &str, relative: bool) -> anyhow::Result<Assertion> {
+    let bad = |why: &str| error::usage(format!("--assert '{text}': {why}"));
+    let (name, op, value) = threshold::split("--assert", text)?;
+    match baseline_factor(value) {
+        Some(_) if !relative => Err(bad(
+            "a baseline comparison needs two results: use it with `mqtk bench report`",
+        )),
+        Some(Ok(factor)) => {
+            let (metric, _) = resolve_metric(name).map_err(|why| bad(&why))?;
+            Ok(Assertion {
+                text: text.trim().to_string(),
+                metric,
+                op,
+                threshold: 0.0,
+                baseline: Some(factor),
+            })
+        }
+        Some(Err(())) => Err(bad(
+            "expected 'baseline' or 'FACTOR * baseline', e.g. 'p99 <= 1.1 * baseline'",
+        )),
+        None => {
+            let t = threshold::parse("--assert", text, resolve_metric)?;
+            Ok(Assertion {
+                text: t.text,
+                metric: t.metric,
+                op: t.op,
+                threshold: t.threshold,
+                baseline: None,
+            })
+        }
+    }
 }
 
 /// Checks that the mode measures the metric at all, so `bench conn --assert 'lost == 0'` is a
 /// usage error before connecting rather than a failure after the run.
-pub fn check_mode(a: &Assertion, mode: &str) -> anyhow::Result<()> {
+pub fn check_mode(a: &Assertion, mode: Mode) -> anyhow::Result<()> {
     let ok = match a.metric {
         Metric::Latency(Dist::Main, _) | Metric::Errors | Metric::Rate => true,
         Metric::Latency(Dist::Connect, _) | Metric::Connected | Metric::ConnectFailed => true,
@@ -253,9 +229,9 @@ pub fn check_mode(a: &Assertion, mode: &str) -> anyhow::Result<()> {
         | Metric::LostPct
         | Metric::Duplicates
         | Metric::OutOfOrder
-        | Metric::RecvRate => mode == "pubsub" || mode == "sub",
+        | Metric::RecvRate => mode.subscribes(),
         Metric::Latency(Dist::Ack, _) | Metric::Sent | Metric::Acked | Metric::PubRate => {
-            mode == "pubsub" || mode == "pub"
+            mode.publishes()
         }
     };
     if ok {
@@ -286,10 +262,10 @@ pub fn value(metric: Metric, r: &BenchResult) -> Option<f64> {
     let receive = r.receive.as_ref();
     match metric {
         Metric::Latency(dist, s) => {
-            let dist = match (dist, r.mode.as_str()) {
-                (Dist::Main, "pub") => Dist::Ack,
-                (Dist::Main, "conn") => Dist::Connect,
-                (Dist::Main, _) => Dist::EndToEnd,
+            let dist = match (dist, r.mode) {
+                (Dist::Main, Mode::Pub) => Dist::Ack,
+                (Dist::Main, Mode::Conn) => Dist::Connect,
+                (Dist::Main, Mode::Pubsub | Mode::Sub) => Dist::EndToEnd,
                 (d, _) => d,
             };
             let p = match dist {
@@ -318,23 +294,39 @@ pub fn value(metric: Metric, r: &BenchResult) -> Option<f64> {
         Metric::ConnectFailed => Some(r.connect.failed as f64),
         Metric::PubRate => publish.map(|p| p.rate),
         Metric::RecvRate => receive.map(|p| p.rate),
-        Metric::Rate => match r.mode.as_str() {
-            "pub" => publish.map(|p| p.rate),
-            "conn" => Some(r.connect.rate),
-            _ => receive.map(|p| p.rate),
+        Metric::Rate => match r.mode {
+            Mode::Pub => publish.map(|p| p.rate),
+            Mode::Conn => Some(r.connect.rate),
+            Mode::Pubsub | Mode::Sub => receive.map(|p| p.rate),
         },
     }
 }
 
 /// Checks every assertion; a metric that was not measured fails.
 pub fn evaluate(asserts: &[Assertion], r: &BenchResult) -> Vec<AssertionOutcome> {
+    evaluate_against(asserts, r, None)
+}
+
+/// [`evaluate`], with relative thresholds taken from `baseline` (a relative assertion without
+/// a baseline, or whose baseline did not measure the metric, fails).
+pub fn evaluate_against(
+    asserts: &[Assertion],
+    r: &BenchResult,
+    baseline: Option<&BenchResult>,
+) -> Vec<AssertionOutcome> {
     asserts
         .iter()
         .map(|a| {
             let actual = value(a.metric, r);
+            let threshold = match a.baseline {
+                None => Some(a.threshold),
+                Some(factor) => baseline
+                    .and_then(|b| value(a.metric, b))
+                    .map(|v| v * factor),
+            };
             AssertionOutcome {
                 expr: a.text.clone(),
-                passed: actual.is_some_and(|v| a.op.holds(v, a.threshold)),
+                passed: matches!((actual, threshold), (Some(v), Some(t)) if a.op.holds(v, t)),
                 actual,
             }
         })
@@ -344,7 +336,7 @@ pub fn evaluate(asserts: &[Assertion], r: &BenchResult) -> Vec<AssertionOutcome>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::report::tests::sample;
+    use crate::bench::result::fixture::sample;
 
     fn check(expr: &str) -> bool {
         let a = parse(expr).unwrap();
@@ -404,11 +396,59 @@ mod tests {
     }
 
     #[test]
+    fn baseline_thresholds() {
+        let a = parse_relative("p99 <= 1.1 * baseline").unwrap();
+        assert_eq!(a.baseline, Some(1.1));
+        assert_eq!(
+            parse_relative("rate >= baseline*0.9").unwrap().baseline,
+            Some(0.9)
+        );
+        assert_eq!(
+            parse_relative("lost <= baseline").unwrap().baseline,
+            Some(1.0)
+        );
+        assert_eq!(parse_relative("lost == 0").unwrap().baseline, None);
+        for bad in [
+            "p99 <= 2 * baseline + 1",
+            "p99 < x * baseline",
+            "p99 < -1 * baseline",
+        ] {
+            assert_eq!(
+                crate::error::exit_code(&parse_relative(bad).unwrap_err()),
+                2,
+                "{bad}"
+            );
+        }
+        // `bench` alone has no baseline.
+        let err = parse("p99 <= 1.1 * baseline").unwrap_err();
+        assert!(error::one_line(&err).contains("bench report"));
+
+        let base = sample();
+        let mut slower = sample();
+        slower.latency.as_mut().unwrap().p99_us = 1800;
+        let gate = [parse_relative("p99 <= 1.1 * baseline").unwrap()];
+        assert!(evaluate_against(&gate, &base, Some(&base))[0].passed);
+        let out = evaluate_against(&gate, &slower, Some(&base));
+        assert!(!out[0].passed);
+        assert_eq!(out[0].actual, Some(1800.0));
+        assert!(!evaluate_against(&gate, &base, None)[0].passed);
+        // Fixed thresholds still work beside relative ones.
+        assert!(
+            evaluate_against(
+                &[parse_relative("lost == 2").unwrap()],
+                &slower,
+                Some(&base)
+            )[0]
+            .passed
+        );
+    }
+
+    #[test]
     fn metrics_must_fit_the_mode() {
-        assert!(check_mode(&parse("lost == 0").unwrap(), "conn").is_err());
-        assert!(check_mode(&parse("p99 < 5ms").unwrap(), "conn").is_ok());
-        assert!(check_mode(&parse("ack_p99 < 5ms").unwrap(), "sub").is_err());
-        assert!(check_mode(&parse("received > 0").unwrap(), "pub").is_err());
-        assert!(check_mode(&parse("received > 0").unwrap(), "pubsub").is_ok());
+        assert!(check_mode(&parse("lost == 0").unwrap(), Mode::Conn).is_err());
+        assert!(check_mode(&parse("p99 < 5ms").unwrap(), Mode::Conn).is_ok());
+        assert!(check_mode(&parse("ack_p99 < 5ms").unwrap(), Mode::Sub).is_err());
+        assert!(check_mode(&parse("received > 0").unwrap(), Mode::Pub).is_err());
+        assert!(check_mode(&parse("received > 0").unwrap(), Mode::Pubsub).is_ok());
     }
 }

@@ -8,7 +8,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::report::BrokerFigures;
+use super::result::BrokerFigures;
 use crate::error::usage;
 
 /// CPU time (seconds) and resident memory (bytes) of `pid` now.

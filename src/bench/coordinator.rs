@@ -20,11 +20,11 @@ use super::limits::{self, FD_RESERVE};
 use super::outcome::{ClientOutcome, Problem, Problems};
 use super::plan::{Plan, Role};
 use super::progress::{Progress, Snapshot};
-use super::report::{
+use super::result::{
     BenchResult, ClientRow, ConnectFigures, PublishFigures, ReceiveFigures, Settings,
 };
 use super::shared::{Ready, Shared, Window};
-use super::stats::{Latency, Series, rate};
+use super::stats::{Latency, Series, Totals, rate};
 use super::{publisher, subscriber};
 use crate::cli::bench::BenchMode;
 use crate::conn::opener::{self, Pacing};
@@ -48,7 +48,7 @@ pub struct Outcome {
 pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
     let now = Local::now().to_rfc3339_opts(SecondsFormat::Millis, false);
     BenchResult {
-        mode: plan.mode.name().to_string(),
+        mode: plan.mode.into(),
         settings: Settings {
             broker: opts.describe_target(),
             protocol: match opts.protocol {
@@ -111,7 +111,7 @@ pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome
     limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
     let mut result = skeleton(&plan, &base);
     if !plan.quiet {
-        eprint!("{}", super::report::banner(&result));
+        eprint!("{}", super::export::text::banner(&result));
     }
     let shared = Arc::new(Shared::new(plan));
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -176,7 +176,7 @@ fn spawn_sampler(
 ) -> tokio::task::JoinHandle<Series> {
     let shared = Arc::clone(shared);
     tokio::spawn(async move {
-        let mode = shared.plan.mode.name();
+        let mode = shared.plan.mode.into();
         let mut progress = Progress::new(shared.plan.quiet);
         let mut series = Series::default();
         let mut tick =
@@ -212,7 +212,17 @@ fn spawn_sampler(
                 0.0
             };
             // The last, partial interval is kept too, so the series adds up to the totals.
-            series.push_totals(t, sent, acked, received);
+            series.push(
+                t,
+                Totals {
+                    sent,
+                    acked,
+                    received,
+                    connected,
+                    errors: c.errors.load(Ordering::Relaxed),
+                    reconnects: c.reconnects.load(Ordering::Relaxed),
+                },
+            );
             last_count = main;
             last_t = t;
             progress.update(
@@ -563,6 +573,8 @@ async fn run_messages(
             duplicates,
             out_of_order,
             foreign: sub_out.iter().map(|o| o.foreign).sum(),
+            other_run: sub_out.iter().map(|o| o.other_run).sum(),
+            before_start: sub_out.iter().map(|o| o.before_start).sum(),
             rate: r,
             mb_per_s: r * size_mb,
         });
@@ -626,8 +638,8 @@ async fn run_messages(
             "the generator itself was late: schedule lag p99 {} (max {}), so latency includes \
              time the messages waited in mqtk; use fewer publishers per process or more \
              processes (--publisher-offset)",
-            super::report::fmt_us(l.p99_us as f64),
-            super::report::fmt_us(l.max_us as f64)
+            super::export::fmt_us(l.p99_us as f64),
+            super::export::fmt_us(l.max_us as f64)
         ));
     }
     if plan.embedded_broker {
@@ -673,7 +685,7 @@ async fn run_messages(
 
 fn row(o: &ClientOutcome, plan: &Plan, lost: u64, w: Duration) -> ClientRow {
     ClientRow {
-        role: o.role.map_or("", |r| r.name()).to_string(),
+        role: o.role.map(Into::into).unwrap_or_default(),
         client_id: o.client_id.clone(),
         sent: o.sent,
         acked: if plan.qos == 0 { o.sent } else { o.acked },

@@ -1,14 +1,17 @@
 //! `mqtk bench`: a load generator that measures throughput, loss, duplicates, reordering and
 //! latency percentiles, and can gate CI with `--assert`.
 //!
-//! The pure parts (header, plan, stats, report, assert) do no I/O and are unit-tested; the
-//! coordinator opens the clients and starts them at a barrier; each role (publisher, subscriber,
-//! held connection) is an event handler on the connection layer's client engine.
+//! The pure parts (header, plan, stats, result, export, assert) do no I/O and are unit-tested;
+//! the coordinator opens the clients and starts them at a barrier; each role (publisher,
+//! subscriber, held connection) is an event handler on the connection layer's client engine.
 
 pub mod assert;
+pub mod body;
 pub mod broker_usage;
 pub mod connections;
 pub mod coordinator;
+pub mod export;
+pub mod hdr;
 pub mod header;
 pub mod limits;
 pub mod outcome;
@@ -16,7 +19,7 @@ pub mod pacer;
 pub mod plan;
 pub mod progress;
 pub mod publisher;
-pub mod report;
+pub mod result;
 pub mod shared;
 pub mod stats;
 pub mod subscriber;

@@ -3,11 +3,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use tokio::time::Instant;
 
 use super::plan::Role;
-use super::shared::Window;
+use super::shared::{Counters, Window};
 use super::stats::{Clock, Latency, SeqTable};
 use crate::error::{self, Kind};
 
@@ -108,6 +110,9 @@ pub struct ClientOutcome {
     pub problems: Problems,
     /// Connections re-established after the broker dropped one.
     pub reconnects: u64,
+    /// The run's shared counters, which problems and reconnects are also added to as they
+    /// happen (for the per-second series).
+    pub live: Option<Arc<Counters>>,
 }
 
 impl ClientOutcome {
@@ -127,6 +132,17 @@ impl ClientOutcome {
     pub fn problems_add(&mut self, p: Problem, n: u64) {
         if n > 0 {
             *self.problems.entry(p).or_insert(0) += n;
+            if let Some(c) = &self.live {
+                c.errors.fetch_add(n, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// The connection was re-established after the broker dropped it.
+    pub fn reconnected(&mut self) {
+        self.reconnects += 1;
+        if let Some(c) = &self.live {
+            c.reconnects.fetch_add(1, Ordering::Relaxed);
         }
     }
 
@@ -151,6 +167,21 @@ impl ClientOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn problems_and_reconnects_reach_the_live_counters() {
+        let live = Arc::new(Counters::default());
+        let mut out = ClientOutcome::new(Role::Pub, 0, "p0".into());
+        out.live = Some(Arc::clone(&live));
+        out.problem(Problem::ConnectionLost);
+        out.problems_add(Problem::NotAcknowledged, 3);
+        out.problems_add(Problem::NotAcknowledged, 0);
+        out.reconnected();
+        assert_eq!(live.errors.load(Ordering::Relaxed), 4);
+        assert_eq!(live.reconnects.load(Ordering::Relaxed), 1);
+        assert_eq!(out.problems.values().sum::<u64>(), 4);
+        assert_eq!(out.reconnects, 1);
+    }
 
     #[test]
     fn problems_know_whether_they_are_delivery_failures() {

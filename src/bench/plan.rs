@@ -36,6 +36,8 @@ pub struct Plan {
     pub messages: Option<u64>,
     pub duration: Option<Duration>,
     pub size: usize,
+    /// `--payload-template`, checked; each publisher parses it for its own client id and topic.
+    pub payload_template: Option<String>,
     pub qos: u8,
     /// Messages per second per publisher; 0 = as fast as possible.
     pub rate: f64,
@@ -112,6 +114,14 @@ impl Plan {
         }
         if publishes {
             header::check_size(args.size)?;
+        }
+        if let Some(text) = &args.payload_template {
+            if !publishes {
+                return Err(usage(format!(
+                    "--payload-template shapes what publishers send; bench {m} does not publish"
+                )));
+            }
+            crate::bench::body::parse(text, "mqtk-bench", &args.topic)?;
         }
         if args.size > MAX_SIZE {
             return Err(usage(format!(
@@ -242,7 +252,7 @@ impl Plan {
         let mut asserts = Vec::new();
         for text in &args.asserts {
             let a = assert::parse(text)?;
-            assert::check_mode(&a, m)?;
+            assert::check_mode(&a, mode.into())?;
             asserts.push(a);
         }
         let id_prefix = match (&args.connect.id, &args.connect.id_prefix) {
@@ -266,6 +276,7 @@ impl Plan {
             messages,
             duration,
             size: args.size,
+            payload_template: args.payload_template.clone(),
             qos: args.qos.0,
             rate,
             sub_rate: args.sub_rate,

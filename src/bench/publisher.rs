@@ -37,6 +37,7 @@ pub async fn run(
     } = ready;
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Pub, index, client_id);
+    out.live = Some(Arc::clone(&shared.counters));
     let topic = plan.topic_for(index);
     let qos = plan.qos;
     let limit = plan.messages.unwrap_or(u64::MAX);
@@ -44,6 +45,20 @@ pub async fn run(
     let interval = (plan.rate > 0.0).then(|| 1.0 / plan.rate);
     let mut seq: u64 = 0;
     let mut chunk = BytesMut::new();
+    // `--payload-template`: parsed again here for this publisher's client id and topic (the plan
+    // checked it already).
+    let mut bodies = match plan
+        .payload_template
+        .as_ref()
+        .map(|text| super::body::parse(text, &out.client_id, &topic))
+    {
+        Some(Ok(template)) => Some(super::body::Bodies::new(template, plan.size)),
+        Some(Err(e)) => {
+            out.problem(Problem::from_error(&e));
+            return out;
+        }
+        None => None,
+    };
     let mut pacer = Pacer::new();
     let publisher = plan.publisher_offset.saturating_add(index);
     // Announced in every header, so a subscriber elsewhere can count a missing tail.
@@ -71,7 +86,7 @@ pub async fn run(
                             break 'run;
                         }
                     }
-                    Event::Link(Link::Restored { .. }) => out.reconnects += 1,
+                    Event::Link(Link::Restored { .. }) => out.reconnected(),
                     Event::Link(_) | Event::Subscribed { .. } | Event::Unsubscribed => {}
                 },
                 Ok(None) => break,
@@ -130,25 +145,29 @@ pub async fn run(
                     .epoch_ns(window.start + Duration::from_secs_f64(seq as f64 * iv)),
                 None => shared.clock.now_ns(),
             };
-            if chunk.len() < plan.size {
-                // Payloads are cut from one zeroed block: one allocation for many messages.
-                let per_block = (1024 * 1024 / plan.size).clamp(1, 64);
-                chunk = BytesMut::zeroed(plan.size * per_block);
-            }
-            Header {
+            let header = Header {
                 run: plan.run_id,
                 publisher,
                 seq,
                 sent_ns,
                 total,
-            }
-            .write(&mut chunk[..HEADER_LEN]);
+            };
             if interval.is_some() {
                 // How late the generator itself is: charged to it, not to the broker.
                 out.lag
                     .record_ns(shared.clock.now_ns().saturating_sub(sent_ns));
             }
-            let payload = chunk.split_to(plan.size).freeze();
+            let payload = if let Some(bodies) = &mut bodies {
+                bodies.payload(header)
+            } else {
+                if chunk.len() < plan.size {
+                    // Payloads are cut from one zeroed block: one allocation for many messages.
+                    let per_block = (1024 * 1024 / plan.size).clamp(1, 64);
+                    chunk = BytesMut::zeroed(plan.size * per_block);
+                }
+                header.write(&mut chunk[..HEADER_LEN]);
+                chunk.split_to(plan.size).freeze()
+            };
             let publish = OutPublish {
                 topic: topic.clone(),
                 payload,

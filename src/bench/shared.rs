@@ -1,6 +1,7 @@
 //! State every client task of a run shares: running totals (sampled for progress and the time
 //! series), the stop flag set by a signal, and the measured window fixed at the start barrier.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tokio::time::Instant;
@@ -11,20 +12,23 @@ use crate::conn::Client;
 use crate::error::Signal;
 
 /// Running totals all clients add to; sampled for progress and the time series.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Counters {
     pub sent: AtomicU64,
     pub acked: AtomicU64,
     pub received: AtomicU64,
     pub connected: AtomicU64,
     pub failed: AtomicU64,
+    /// Problems and reconnects as they happen, for the report's errors-over-time chart.
+    pub errors: AtomicU64,
+    pub reconnects: AtomicU64,
 }
 
 /// State every client task shares.
 pub struct Shared {
     pub plan: Plan,
     pub clock: Clock,
-    pub counters: Counters,
+    pub counters: Arc<Counters>,
     /// Set on Ctrl-C / SIGTERM: clients stop at once without waiting for acknowledgements.
     pub abort: AtomicBool,
     /// The signal that set `abort`, if any (0 none, 1 SIGINT, 2 SIGTERM).
@@ -38,7 +42,7 @@ impl Shared {
         Shared {
             plan,
             clock: Clock::new(),
-            counters: Counters::default(),
+            counters: Arc::default(),
             abort: AtomicBool::new(false),
             signal: AtomicU64::new(0),
             seconds: PerSecond::default(),

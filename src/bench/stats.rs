@@ -246,6 +246,7 @@ impl Latency {
             p999_us: h.value_at_quantile(0.999),
             max_us: h.max(),
             mean_us: h.mean(),
+            histogram: super::hdr::encode(h),
         })
     }
 }
@@ -262,6 +263,10 @@ pub struct Percentiles {
     pub p999_us: u64,
     pub max_us: u64,
     pub mean_us: f64,
+    /// The whole distribution for charts and merging: HdrHistogram V2 serialisation, base64
+    /// (microseconds, 1 µs to 1 h, 3 significant digits). Absent from older documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<String>,
 }
 
 /// Messages (or bytes) per second over a window, as a float; 0 for an empty window.
@@ -298,26 +303,58 @@ pub struct Sample {
     /// arrived (a message that arrives late afterwards still counts as received overall).
     #[serde(default)]
     pub gaps: u64,
+    /// Connections opened (`bench conn`), errors and reconnects in this interval; absent from
+    /// older documents.
+    #[serde(default)]
+    pub connected: u64,
+    #[serde(default)]
+    pub errors: u64,
+    #[serde(default)]
+    pub reconnects: u64,
+}
+
+/// Running totals at one instant, as the sampler reads them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub sent: u64,
+    pub acked: u64,
+    pub received: u64,
+    pub connected: u64,
+    pub errors: u64,
+    pub reconnects: u64,
 }
 
 /// Builds the per-interval time series from running totals sampled about once a second.
 #[derive(Clone, Debug, Default)]
 pub struct Series {
-    last: (u64, u64, u64),
+    last: Totals,
     pub samples: Vec<Sample>,
 }
 
 impl Series {
     pub fn push_totals(&mut self, t: f64, sent: u64, acked: u64, received: u64) {
-        let (ls, la, lr) = self.last;
+        let totals = Totals {
+            sent,
+            acked,
+            received,
+            ..self.last
+        };
+        self.push(t, totals);
+    }
+
+    pub fn push(&mut self, t: f64, now: Totals) {
+        let l = self.last;
         self.samples.push(Sample {
             t,
-            sent: sent.saturating_sub(ls),
-            acked: acked.saturating_sub(la),
-            received: received.saturating_sub(lr),
+            sent: now.sent.saturating_sub(l.sent),
+            acked: now.acked.saturating_sub(l.acked),
+            received: now.received.saturating_sub(l.received),
+            connected: now.connected.saturating_sub(l.connected),
+            errors: now.errors.saturating_sub(l.errors),
+            reconnects: now.reconnects.saturating_sub(l.reconnects),
             ..Sample::default()
         });
-        self.last = (sent, acked, received);
+        self.last = now;
     }
 }
 

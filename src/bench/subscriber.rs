@@ -41,6 +41,7 @@ pub async fn run(
     } = ready;
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Sub, index, client_id);
+    out.live = Some(Arc::clone(&shared.counters));
     let filter = plan.filter_for(index);
     let own_limit = if plan.mode == BenchMode::Sub {
         plan.messages
@@ -102,14 +103,21 @@ pub async fn run(
                         continue;
                     }
                     let header = Header::read(&m.payload);
-                    if let Some(h) = header
-                        && plan.mode == BenchMode::Pubsub
-                        && h.run != plan.run_id
-                    {
-                        // An earlier run's message a resumed session still held, or another
-                        // process's: not part of this run's streams.
-                        out.other_run += 1;
-                        continue;
+                    if plan.mode == BenchMode::Pubsub {
+                        // Only this run's streams count: an earlier run's message a resumed
+                        // session still held, another process's, or one without a header is
+                        // acknowledged and set apart.
+                        match header {
+                            None => {
+                                out.foreign += 1;
+                                continue;
+                            }
+                            Some(h) if h.run != plan.run_id => {
+                                out.other_run += 1;
+                                continue;
+                            }
+                            Some(_) => {}
+                        }
                     }
                     let now = Instant::now();
                     out.received += 1;
@@ -152,7 +160,7 @@ pub async fn run(
                         break 'run;
                     }
                 }
-                Event::Link(Link::Restored { .. }) => out.reconnects += 1,
+                Event::Link(Link::Restored { .. }) => out.reconnected(),
                 Event::Link(_)
                 | Event::Unsubscribed
                 | Event::Delivered(())

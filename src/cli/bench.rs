@@ -1,9 +1,10 @@
 //! `mqtk bench` flags (clap derive only; combinations are checked in `bench::plan`).
 
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 
 use super::{ConnectArgs, QosLevel, values};
 
@@ -32,9 +33,55 @@ impl BenchMode {
     }
 }
 
+/// When to draw charts under the text summary.
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChartsChoice {
+    /// Only when standard output is a terminal
+    #[default]
+    Auto,
+    /// Also when standard output is a file or a pipe
+    Always,
+    /// Never
+    Never,
+}
+
+/// Subcommands of `mqtk bench`.
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the
+    /// first is the baseline
+    #[command(disable_help_flag = true)]
+    Report(BenchReportArgs),
+}
+
+/// `mqtk bench report`.
+#[derive(Args, Debug)]
+pub struct BenchReportArgs {
+    /// Result documents written by `mqtk bench --json`; the first one is the baseline
+    #[arg(required = true, value_name = "RESULT.json")]
+    pub results: Vec<PathBuf>,
+
+    /// Write the self-contained HTML report (charts; several results overlaid) to this file
+    #[arg(short = 'o', long, value_name = "FILE.html")]
+    pub output: Option<PathBuf>,
+
+    /// Check every result after the first against a threshold, absolute ('p99 < 20ms') or
+    /// relative to the first ('p99 <= 1.1 * baseline', 'rate >= 0.9 * baseline'); repeatable;
+    /// any failure exits 7
+    #[arg(long = "assert", value_name = "EXPR")]
+    pub asserts: Vec<String>,
+
+    /// Charts under a single result's summary: auto (on a terminal), always, never
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub charts: ChartsChoice,
+}
+
 /// `mqtk bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: Option<BenchCommand>,
+
     /// pubsub (default), pub, sub or conn
     #[arg(value_enum, default_value = "pubsub", value_name = "MODE")]
     pub mode: BenchMode,
@@ -90,6 +137,15 @@ pub struct BenchArgs {
         help_heading = "Load"
     )]
     pub size: usize,
+
+    /// The body after the bench header: a payload template (as `pub --template`: {{int 0 100}},
+    /// {{now}}, {{uuid}}, ...), expanded per message and padded with spaces to --size
+    #[arg(
+        long = "payload-template",
+        value_name = "TEMPLATE",
+        help_heading = "Load"
+    )]
+    pub payload_template: Option<String>,
 
     /// Quality of service: 0, 1 or 2
     #[arg(
@@ -223,4 +279,20 @@ pub struct BenchArgs {
     /// (repeatable); any failure exits 7
     #[arg(long = "assert", value_name = "EXPR", help_heading = "Report")]
     pub asserts: Vec<String>,
+
+    /// Latency histogram and throughput sparklines under the summary: auto (only when standard
+    /// output is a terminal), always, never
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN",
+        help_heading = "Report"
+    )]
+    pub charts: ChartsChoice,
+
+    /// Also write a self-contained HTML report with charts (no scripts, no external resources)
+    /// to this file; `mqtk bench report` rebuilds it later from --json output
+    #[arg(long, value_name = "FILE.html", help_heading = "Report")]
+    pub report: Option<PathBuf>,
 }

@@ -90,6 +90,28 @@ pub fn parse_percentage(s: &str) -> Result<f64, String> {
     }
 }
 
+/// A size in bytes: `512`, `64k`, `1M` (powers of 1000), `64KiB`, `1MiB` (powers of 1024).
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a size (e.g. 512, 64k, 1M, 1MiB)"))?;
+    let scale: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "k" | "K" | "kB" | "KB" => 1000,
+        "M" | "MB" => 1_000_000,
+        "KiB" => 1024,
+        "MiB" => 1024 * 1024,
+        _ => return Err(format!("'{s}' has an unknown unit (use k, M, KiB or MiB)")),
+    };
+    n.checked_mul(scale)
+        .filter(|b| *b <= 268_435_455)
+        .map(|b| b as usize)
+        .ok_or_else(|| format!("'{s}' is larger than an MQTT packet (256 MiB)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,19 +1,35 @@
-//! `mqtk bench`: checks the flags into a plan, runs it, prints the report and maps the outcome
-//! (Ctrl-C, errors, loss at QoS 1/2, failed assertions) to the exit code.
+//! `mqtk bench`: checks the flags into a plan, runs it, prints the report (and writes the HTML
+//! one with `--report`) and maps the outcome (Ctrl-C, errors, loss at QoS 1/2, failed
+//! assertions) to the exit code.
 
+use std::fs::File;
 use std::io::Write;
+use std::path::Path;
 
+use crate::bench::export::charts::{self, Style};
+use crate::bench::export::compare::Run;
+use crate::bench::export::{csv, html, json, text};
 use crate::bench::plan::Plan;
-use crate::bench::{assert, coordinator, report};
+use crate::bench::result::BenchResult;
+use crate::bench::{assert, coordinator};
 use crate::cli::BenchArgs;
+use crate::cli::bench::{BenchCommand, ChartsChoice};
 use crate::error::{self, Failure, Kind};
 use crate::signals::interrupted;
 
 pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
+    if let Some(BenchCommand::Report(report_args)) = args.command.take() {
+        return super::bench_report::run(report_args);
+    }
+    let plan = Plan::from_args(&args)?;
     // Kept alive until the bench is over; dropping it stops the broker.
     let _broker = embedded_broker(&mut args)?;
-    let plan = Plan::from_args(&args)?;
     let opts = crate::cli::connect::connect_options(&args.connect)?;
+    // Created before connecting, so a long run never ends unable to save its report.
+    let report_file = match &args.report {
+        Some(path) => Some((path.clone(), create_report(path)?)),
+        None => None,
+    };
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
@@ -25,22 +41,34 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         mut result,
         signal,
         delivery_failed,
-    } = rt.block_on(coordinator::execute(plan, opts))?;
+    } = match rt.block_on(coordinator::execute(plan, opts)) {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            // Nothing ran: no empty report left behind.
+            if let Some((path, _)) = &report_file {
+                let _ = std::fs::remove_file(path);
+            }
+            return Err(e);
+        }
+    };
     // Client tasks still closing must not hold the process.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
 
     result.assertions = assert::evaluate(&asserts, &result);
+    if let Some((path, file)) = report_file {
+        write_report(&path, file, &result)?;
+    }
     let text = if json {
-        report::json(&result)
+        json::json(&result)
     } else if csv {
-        let mut text = format!("{}{}", report::csv_header(), report::csv_row(&result));
+        let mut text = format!("{}{}", csv::csv_header(), csv::csv_row(&result));
         if !result.clients.is_empty() {
             text.push('\n');
-            text.push_str(&report::csv_clients(&result));
+            text.push_str(&csv::csv_clients(&result));
         }
         text
     } else {
-        report::human(&result)
+        summary_with_charts(&result, args.charts)
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
@@ -88,6 +116,45 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// The text summary, followed by the charts when `--charts` and the terminal call for them.
+pub fn summary_with_charts(result: &BenchResult, choice: ChartsChoice) -> String {
+    let mut text = text::human(result);
+    let draw = match choice {
+        ChartsChoice::Always => true,
+        ChartsChoice::Never => false,
+        ChartsChoice::Auto => crate::output::stdout_is_terminal(),
+    };
+    if draw {
+        text.push_str(&charts::render(
+            result,
+            Style {
+                width: crate::output::stdout_columns(),
+                unicode: crate::output::utf8_locale(),
+            },
+        ));
+    }
+    text
+}
+
+fn create_report(path: &Path) -> anyhow::Result<File> {
+    File::create(path).map_err(|e| {
+        error::usage(format!(
+            "--report {}: cannot create the file: {e}",
+            path.display()
+        ))
+    })
+}
+
+fn write_report(path: &Path, mut file: File, result: &BenchResult) -> anyhow::Result<()> {
+    let run = Run {
+        name: "this run".into(),
+        result: result.clone(),
+    };
+    file.write_all(html::report(std::slice::from_ref(&run)).as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| anyhow::anyhow!("cannot write the report to {}: {e}", path.display()))
 }
 
 /// `--embedded-broker`: starts one on its own runtime and threads (as many as a standalone

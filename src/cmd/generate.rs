@@ -395,7 +395,9 @@ mod tests {
         let codes: Vec<&str> = entries.iter().map(|(c, _)| c.as_str()).collect();
         assert_eq!(
             codes,
-            ["0", "1", "2", "3", "1-5", "128-162", "6", "7", "27", "130"]
+            [
+                "0", "1", "2", "3", "1-5", "128-162", "6", "7", "8", "27", "130"
+            ]
         );
         let refused = &entries[4].1;
         assert!(refused.contains("5 not authorised"), "{refused}");

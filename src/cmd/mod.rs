@@ -7,11 +7,16 @@ use crate::cli::{Cli, Command};
 use crate::error;
 
 pub mod bench;
+pub mod bench_report;
 #[cfg(feature = "broker")]
 pub mod broker;
 pub mod generate;
+pub mod probe;
+pub mod profile;
 pub mod publish;
+pub mod rr;
 pub mod subscribe;
+pub mod sys;
 
 /// Parses the process arguments, runs the command and returns its exit code.
 pub fn main() -> ExitCode {
@@ -19,10 +24,18 @@ pub fn main() -> ExitCode {
     if let Some(code) = concise_help(&args) {
         return code;
     }
-    let cli = match parse(args) {
+    let (mut cli, matches) = match parse(args) {
         Ok(cli) => cli,
         Err(err) => return clap_error(err),
     };
+    if let (Command::Rr(args), Some((_, sub))) = (&mut cli.command, matches.subcommand()) {
+        crate::cli::rr::default_to_v5(args, sub);
+    }
+    // Profiles need to know which values the user gave, which only the matches tell.
+    if let Err(err) = crate::profile::apply_to_command(&mut cli, &matches) {
+        eprintln!("mqtk: error: {}", error::one_line(&err));
+        return ExitCode::from(error::exit_code(&err));
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -36,7 +49,7 @@ pub fn main() -> ExitCode {
 
 /// Parses a command line, noting where `-h`, `-p` and `-t` stood relative to `-L` (derive
 /// structs do not keep the order; mosquitto's options are read in order, the later one wins).
-pub fn parse<I, T>(args: I) -> Result<Cli, clap::Error>
+pub fn parse<I, T>(args: I) -> Result<(Cli, clap::ArgMatches), clap::Error>
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -73,7 +86,7 @@ where
             _ => {}
         }
     }
-    Ok(cli)
+    Ok((cli, matches))
 }
 
 /// `mqtk help pub` (and `mqtk help sub`) print the concise help: common options first, a
@@ -102,7 +115,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Rr(args) => rr::run(args),
+        Command::Sys(args) => sys::run(args),
         Command::Generate(args) => generate::run(&args),
+        Command::Profile(args) => {
+            profile::run(&args, cli.profile.as_deref(), cli.config.as_deref())
+        }
         #[cfg(feature = "broker")]
         Command::Broker(args) => broker::run(args),
     }

@@ -17,6 +17,8 @@ use crate::conn::{Client, ConnectOptions, Event, OutPublish, Setup, topic};
 use crate::error::{Kind, delivery, io_reason, kind_of, usage};
 use crate::message::PublishProperties;
 use crate::output;
+use crate::payload::{LineMap, PayloadOptions, Payloads};
+use crate::replay;
 use crate::signals::{Signals, interrupted};
 
 /// Stop taking new messages while this much is waiting to be written.
@@ -24,9 +26,13 @@ const WRITE_HIGH_WATER: usize = 64 * 1024;
 
 pub fn run(args: PubArgs) -> anyhow::Result<()> {
     let mut opts = crate::cli::connect::connect_options(&args.connect)?;
-    if args.payload.stdin_line && args.connect.reconnect_attempts.is_none() {
-        // A live stream (`tail -f | mqtk pub -l`) must outlive broker restarts.
+    if (args.payload.stdin_line || args.repeat == 0) && args.connect.reconnect_attempts.is_none() {
+        // A live stream (`tail -f | mqtk pub -l`, `--repeat 0`) must outlive broker restarts.
         opts.reconnect.attempts = FOREVER;
+    }
+    if let Some(path) = &args.payload.replay {
+        let (plan, source) = replay_source(&args, &opts, path)?;
+        return super::runtime()?.block_on(publish(opts, plan, source));
     }
     // -t and the topic of an -L URL: the later one wins, as in mosquitto_pub.
     let topic = match (&args.topic, &opts.url_topic) {
@@ -42,11 +48,103 @@ pub fn run(args: PubArgs) -> anyhow::Result<()> {
         max_inflight: args.max_inflight,
         properties: opts.properties.publish.clone(),
     };
-    let source = Source::from_args(&args)?;
-    if let Source::Fixed { payload, .. } = &source {
-        check_fits_a_packet(payload.len(), &plan.topic)?;
+    let source = Source::from_args(&args, &opts.client_id, &plan.topic)?;
+    if let Source::Fixed { payload, .. } = &source
+        && let Some(len) = payload.fixed_len()
+    {
+        check_fits_a_packet(len, &plan.topic)?;
     }
     super::runtime()?.block_on(publish(opts, plan, source))
+}
+
+/// `--replay FILE`: the whole capture is read and checked before connecting.
+fn replay_source(
+    args: &PubArgs,
+    opts: &ConnectOptions,
+    path: &std::path::Path,
+) -> anyhow::Result<(Plan, Source)> {
+    let r = &args.replay_opts;
+    let rewrite = match &r.rewrite_prefix[..] {
+        [from, to] => Some(replay::Rewrite {
+            from: from.clone(),
+            to: to.clone(),
+        }),
+        _ => None,
+    };
+    let bad_lines = if r.skip_bad_lines {
+        replay::BadLines::Skip
+    } else {
+        replay::BadLines::Stop
+    };
+    let mut capture = if path.as_os_str() == "-" {
+        replay::read(
+            std::io::stdin().lock(),
+            "standard input",
+            bad_lines,
+            rewrite.as_ref(),
+        )?
+    } else {
+        if path.is_dir() {
+            return Err(usage(format!(
+                "--replay {}: is a directory",
+                path.display()
+            )));
+        }
+        let file = std::fs::File::open(path)
+            .map_err(|e| usage(format!("--replay {}: {}", path.display(), io_reason(&e))))?;
+        let name = path.display().to_string();
+        replay::read(
+            std::io::BufReader::new(file),
+            &name,
+            bad_lines,
+            rewrite.as_ref(),
+        )?
+    };
+    for w in replay_warnings(&mut capture, opts.protocol.is_v5()) {
+        crate::output::warn(opts.quiet, &w);
+    }
+    let plan = Plan {
+        topic: String::new(),
+        // The most any message needs: the window and the broker's limits are checked for it.
+        qos: capture.messages.iter().map(|m| m.qos).max().unwrap_or(0),
+        retain: capture.messages.iter().any(|m| m.retain),
+        max_inflight: args.max_inflight,
+        properties: opts.properties.publish.clone(),
+    };
+    let source = Source::Replay {
+        queue: capture.messages.into(),
+        speed: r.replay_speed,
+        start: None,
+    };
+    Ok((plan, source))
+}
+
+/// Skipped lines (each, and a count) and properties MQTT 3.1.1 cannot send (which are then
+/// dropped from the messages): never silently.
+fn replay_warnings(capture: &mut replay::Capture, v5: bool) -> Vec<String> {
+    let mut warnings: Vec<String> = capture
+        .skipped
+        .iter()
+        .map(|(line, reason)| format!("--replay: skipped line {line}: {reason}"))
+        .collect();
+    if !capture.skipped.is_empty() {
+        warnings.push(format!(
+            "--replay: skipped {} malformed line(s); replaying {} message(s)",
+            capture.skipped.len(),
+            capture.messages.len()
+        ));
+    }
+    if !v5 && capture.with_properties > 0 {
+        warnings.push(format!(
+            "--replay: {} message(s) carry MQTT 5 properties, which MQTT 3.1.1 cannot send: \
+             replaying them without (add -V 5 to keep them)",
+            capture.with_properties
+        ));
+        for m in &mut capture.messages {
+            m.properties = None;
+        }
+    }
+    warnings
 }
 
 /// What every message of this run shares.
@@ -93,31 +191,56 @@ enum Source {
     /// `-m`, `-f`, `-s`, `-n`, sent `remaining` times, `delay` apart (from the previous
     /// message's delivery, as mosquitto_pub's --repeat-delay).
     Fixed {
-        payload: Bytes,
+        payload: Payloads,
         remaining: u64,
+        /// `--repeat 0` (`remaining` then starts at `u64::MAX`).
+        endless: bool,
         delay: Option<Duration>,
         /// When the next message may go; `None` while the previous one is being delivered.
         ready_at: Option<Instant>,
+    },
+    /// `--replay`: recorded messages, as fast as possible or at `speed` times the recorded pace.
+    Replay {
+        queue: VecDeque<replay::Recorded>,
+        speed: Option<f64>,
+        /// When the first message went (the recorded offsets count from it).
+        start: Option<Instant>,
     },
     /// `-l`: lines streamed from standard input by a reader thread.
     Lines {
         rx: mpsc::Receiver<Result<Vec<Bytes>, String>>,
         batch: VecDeque<Bytes>,
         done: bool,
+        /// Raw lines, lines that are templates, or lines filling a template's `{{line}}`.
+        map: LineMap,
     },
 }
 
 enum Next {
     Message(Bytes),
+    /// A whole message (`--replay`): topic, QoS, retain and properties of its own.
+    Publish(OutPublish),
     NotYet,
     Exhausted,
 }
 
 impl Source {
-    fn from_args(args: &PubArgs) -> anyhow::Result<Source> {
+    fn from_args(args: &PubArgs, client_id: &str, topic: &str) -> anyhow::Result<Source> {
         let p = &args.payload;
-        let payload = if let Some(m) = &p.message {
-            Bytes::from(m.clone().into_bytes())
+        let t = &args.template;
+        let payload_opts = PayloadOptions {
+            template: t.template,
+            seed: t.seed,
+            check_json: t.check_json,
+        };
+        // --repeat 0 is "until interrupted": more messages than any run can send.
+        let repeat = if args.repeat == 0 {
+            u64::MAX
+        } else {
+            args.repeat
+        };
+        let (payload, what) = if let Some(m) = &p.message {
+            (Bytes::from(m.clone().into_bytes()), "-m")
         } else if let Some(path) = &p.file {
             if path.is_dir() {
                 return Err(usage(format!(
@@ -127,29 +250,44 @@ impl Source {
             }
             let data = std::fs::read(path)
                 .map_err(|e| usage(format!("-f {}: {}", path.display(), io_reason(&e))))?;
-            Bytes::from(data)
+            (Bytes::from(data), "-f")
         } else if p.stdin_file {
             let mut data = Vec::new();
             std::io::stdin()
                 .lock()
                 .read_to_end(&mut data)
                 .map_err(|e| anyhow::anyhow!("reading standard input: {}", io_reason(&e)))?;
-            Bytes::from(data)
+            (Bytes::from(data), "-s")
         } else if p.stdin_line {
-            if args.repeat > 1 {
+            if args.repeat != 1 {
                 return Err(usage("--repeat cannot be used with -l"));
             }
-            return Ok(Source::Lines {
-                rx: spawn_line_reader(),
-                batch: VecDeque::new(),
-                done: false,
-            });
+            return Ok(Source::lines(LineMap::lines(
+                payload_opts,
+                client_id,
+                topic,
+            )));
         } else {
-            Bytes::new()
+            (Bytes::new(), "-n")
         };
+        let payload =
+            match Payloads::new(payload, what, payload_opts, client_id, topic)?.into_line_map() {
+                Ok(map) => {
+                    // A {{line}} template: one message per line of standard input.
+                    if p.stdin_file || args.repeat != 1 {
+                        return Err(usage(
+                            "a {{line}} template sends one message per input line: it cannot be \
+                         used with -s or --repeat",
+                        ));
+                    }
+                    return Ok(Source::lines(map));
+                }
+                Err(payloads) => payloads,
+            };
         Ok(Source::Fixed {
             payload,
-            remaining: args.repeat,
+            remaining: repeat,
+            endless: args.repeat == 0,
             delay: args.repeat_delay,
             ready_at: Some(Instant::now()),
         })
@@ -162,6 +300,7 @@ impl Source {
                 remaining,
                 delay,
                 ready_at,
+                ..
             } => {
                 if *remaining == 0 {
                     return Ok(Next::Exhausted);
@@ -172,14 +311,46 @@ impl Source {
                         if delay.is_some() {
                             *ready_at = None;
                         }
-                        Ok(Next::Message(payload.clone()))
+                        Ok(Next::Message(payload.next_payload()?))
                     }
                     _ => Ok(Next::NotYet),
                 }
             }
-            Source::Lines { rx, batch, done } => loop {
+            Source::Replay {
+                queue,
+                speed,
+                start,
+            } => {
+                let Some(front) = queue.front() else {
+                    return Ok(Next::Exhausted);
+                };
+                let start = *start.get_or_insert_with(Instant::now);
+                if let Some(speed) = speed
+                    && start + replay::due(front.offset, *speed) > Instant::now()
+                {
+                    return Ok(Next::NotYet);
+                }
+                let Some(r) = queue.pop_front() else {
+                    return Ok(Next::Exhausted);
+                };
+                Ok(Next::Publish(OutPublish {
+                    topic: r.topic,
+                    payload: r.payload,
+                    qos: r.qos,
+                    retain: r.retain,
+                    dup: false,
+                    pkid: 0,
+                    properties: r.properties,
+                }))
+            }
+            Source::Lines {
+                rx,
+                batch,
+                done,
+                map,
+            } => loop {
                 if let Some(line) = batch.pop_front() {
-                    return Ok(Next::Message(line));
+                    return Ok(Next::Message(map.map(line)?));
                 }
                 if *done {
                     return Ok(Next::Exhausted);
@@ -194,6 +365,20 @@ impl Source {
         }
     }
 
+    /// `--repeat 0`: only a signal ends it.
+    fn is_endless(&self) -> bool {
+        matches!(self, Source::Fixed { endless: true, .. })
+    }
+
+    fn lines(map: LineMap) -> Source {
+        Source::Lines {
+            rx: spawn_line_reader(),
+            batch: VecDeque::new(),
+            done: false,
+            map,
+        }
+    }
+
     /// Waits until [`try_next`](Self::try_next) may have something new. Cancel-safe.
     async fn wait(&mut self) -> anyhow::Result<()> {
         match self {
@@ -204,7 +389,21 @@ impl Source {
                 }
                 None => std::future::pending().await,
             },
-            Source::Lines { rx, batch, done } => {
+            Source::Replay {
+                queue,
+                speed: Some(speed),
+                start: Some(start),
+            } => match queue.front() {
+                Some(front) => {
+                    sleep_until(*start + replay::due(front.offset, *speed)).await;
+                    Ok(())
+                }
+                None => std::future::pending().await,
+            },
+            Source::Replay { .. } => std::future::pending().await,
+            Source::Lines {
+                rx, batch, done, ..
+            } => {
                 match rx.recv().await {
                     Some(Ok(lines)) => batch.extend(lines),
                     Some(Err(e)) => anyhow::bail!("reading standard input: {e}"),
@@ -316,6 +515,7 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
         while !exhausted && has_room(&client) {
             match source.try_next()? {
                 Next::Message(payload) => client.publish(plan.message(payload), ())?,
+                Next::Publish(msg) => client.publish(msg, ())?,
                 Next::NotYet => break,
                 Next::Exhausted => exhausted = true,
             }
@@ -343,6 +543,10 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
                 };
                 // A deliberate stop: disconnect cleanly so the broker does not send the will.
                 client.disconnect().await;
+                if source.is_endless() && client.in_flight() == 0 {
+                    // The normal way to stop `--repeat 0`, with nothing left unacknowledged.
+                    return Ok(());
+                }
                 return Err(interrupted(sig, what));
             }
         }

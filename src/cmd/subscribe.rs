@@ -15,6 +15,7 @@ use crate::error::{Failure, Kind, delivery, usage};
 use crate::format::Formatter;
 use crate::message::Message;
 use crate::output;
+use crate::respond::Responder;
 use crate::signals::Signals;
 
 pub fn run(args: SubArgs) -> anyhow::Result<()> {
@@ -26,7 +27,17 @@ pub fn run(args: SubArgs) -> anyhow::Result<()> {
     let plan = Plan::from_args(&args, &opts)?;
     let color = crate::output::use_color(args.output.color, std::io::stdout().is_terminal());
     let formatter = Formatter::new(&args.output, color)?;
-    super::runtime()?.block_on(subscribe(opts, plan, formatter))
+    let responder = match &args.respond {
+        Some(_) if !opts.protocol.is_v5() => {
+            return Err(usage(
+                "--respond needs MQTT 5 (requests carry their response topic as an MQTT 5 \
+                 property): add -V 5",
+            ));
+        }
+        Some(cmd) => Some(Responder::new(cmd.clone())),
+        None => None,
+    };
+    super::runtime()?.block_on(subscribe(opts, plan, formatter, responder))
 }
 
 /// The validated subscription.
@@ -155,9 +166,18 @@ struct Receiver {
     printed: u64,
     pending_acks: usize,
     v5: bool,
+    /// `--respond`: messages received since the loop last handed them to the responder.
+    requests: Option<Vec<Message>>,
+    /// Done (e.g. `-C`) but still answering requests: take no more messages.
+    finishing: bool,
 }
 
-async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> anyhow::Result<()> {
+async fn subscribe(
+    opts: ConnectOptions,
+    plan: Plan,
+    formatter: Formatter,
+    mut responder: Option<Responder>,
+) -> anyhow::Result<()> {
     let mut signals = Signals::new()?;
     let v5 = opts.protocol.is_v5();
     let connecting = Client::connect(opts.clone(), Setup::default());
@@ -175,19 +195,39 @@ async fn subscribe(opts: ConnectOptions, plan: Plan, formatter: Formatter) -> an
         out: Vec::with_capacity(64 * 1024),
         printed: 0,
         v5,
+        requests: responder.as_ref().map(|_| Vec::new()),
+        finishing: false,
     };
+    let quiet = opts.quiet;
     let far = Instant::now() + std::time::Duration::from_secs(86_400 * 365);
 
     loop {
         // What arrived with the last read (or with CONNACK) comes first.
         let done = rx.handle_events(&mut client)?;
         rx.flush_stdout()?;
-        if done.is_some() {
+        if let (Some(r), Some(requests)) = (responder.as_mut(), rx.requests.as_mut()) {
+            for m in requests.drain(..) {
+                if let Some(w) = r.offer(&m) {
+                    output::warn(quiet, &w);
+                }
+            }
+        }
+        rx.finishing |= done.is_some();
+        // With --respond, the requests taken are answered (and the answers delivered) first.
+        let answering = responder.as_ref().is_some_and(|r| r.pending() > 0);
+        if rx.finishing && !answering && client.in_flight() == 0 {
             client.disconnect().await;
             return Ok(());
         }
+        let can_answer = client.ready() && client.room() > 0;
         tokio::select! {
             r = client.io() => r?,
+            outcome = async { responder.as_mut().expect("guarded").next().await }, if answering && can_answer => {
+                match outcome {
+                    Ok(reply) => client.publish(reply, ())?,
+                    Err(why) => output::warn(quiet, &why),
+                }
+            }
             _ = sleep_until(deadline.unwrap_or(far)) => {
                 client.disconnect().await;
                 return Err(Failure::new(Kind::Timeout, format!(
@@ -248,12 +288,21 @@ impl Receiver {
     }
 
     fn on_message(&mut self, client: &mut Client, m: Message) -> anyhow::Result<Option<Done>> {
+        if self.finishing {
+            // Left unacknowledged: the broker keeps it for the next subscriber.
+            return Ok(None);
+        }
         if self.plan.retained_only && !m.retain {
             // Left unacknowledged on purpose: it was not printed.
             return Ok(Some(Done));
         }
-        if self.plan.shows(&m) {
-            self.formatter.write(&m, &mut self.out);
+        let shown = self.plan.shows(&m);
+        if shown {
+            if let Err(e) = self.formatter.write(&m, &mut self.out) {
+                // What was printed before the offending message still goes out.
+                self.flush_stdout()?;
+                return Err(e);
+            }
             self.printed += 1;
         }
         if self.plan.remove_retained && m.retain && !m.payload.is_empty() {
@@ -265,6 +314,10 @@ impl Receiver {
             client.publish(clear, ())?;
         }
         client.ack(&m)?;
+        // Hidden messages (-T, -R) are not answered either.
+        if shown && let Some(requests) = &mut self.requests {
+            requests.push(m);
+        }
         if self.plan.count.is_some_and(|c| self.printed >= c) {
             return Ok(Some(Done));
         }

@@ -39,6 +39,14 @@ pub struct ConnAckInfo {
     pub assigned_client_id: Option<String>,
     /// The keepalive the broker imposes, if it overrides ours (MQTT 5).
     pub server_keepalive: Option<u16>,
+    /// MQTT 5 feature flags (absent means available) and limits, for `sys probe`.
+    pub wildcard_available: bool,
+    pub shared_available: bool,
+    pub subscription_ids_available: bool,
+    /// Topic aliases the broker accepts from us (0: none).
+    pub topic_alias_max: u16,
+    /// The session expiry the broker imposes, if it overrides ours (MQTT 5).
+    pub session_expiry: Option<u32>,
 }
 
 impl ConnAckInfo {
@@ -357,6 +365,11 @@ pub fn read_connack(
             retain_available: true,
             assigned_client_id: None,
             server_keepalive: None,
+            wildcard_available: true,
+            shared_available: true,
+            subscription_ids_available: false,
+            topic_alias_max: 0,
+            session_expiry: None,
         }));
     }
     match v5::Packet::read(buf, None) {
@@ -374,6 +387,16 @@ pub fn read_connack(
                     .as_ref()
                     .and_then(|p| p.assigned_client_identifier.clone()),
                 server_keepalive: p.as_ref().and_then(|p| p.server_keep_alive),
+                wildcard_available: p.as_ref().and_then(|p| p.wildcard_subscription_available)
+                    != Some(0),
+                shared_available: p.as_ref().and_then(|p| p.shared_subscription_available)
+                    != Some(0),
+                subscription_ids_available: p
+                    .as_ref()
+                    .and_then(|p| p.subscription_identifiers_available)
+                    != Some(0),
+                topic_alias_max: p.as_ref().and_then(|p| p.topic_alias_max).unwrap_or(0),
+                session_expiry: get(|p| p.session_expiry_interval),
             }))
         }
         Ok(_) | Err(_) => Err(unreachable(format!("{target} sent a malformed CONNACK"))),

@@ -8,6 +8,7 @@
 //! (`-F` too); mqtk applies `-N` to `--json` as well.
 
 pub mod json;
+pub mod json_field;
 pub mod mosquitto_json;
 pub mod template;
 
@@ -57,8 +58,15 @@ impl Formatter {
         if args.json && args.verbose {
             return Err(usage("--json cannot be combined with -v"));
         }
+        if args.require_fields && args.format.is_none() {
+            return Err(usage("--require-fields needs -F with a %{FIELD} specifier"));
+        }
         let style = if let Some(format) = &args.format {
-            Style::Template(Template::parse(format)?.pretty(args.pretty))
+            Style::Template(
+                Template::parse(format)?
+                    .pretty(args.pretty)
+                    .require_fields(args.require_fields),
+            )
         } else if args.json {
             Style::Json {
                 pretty: args.pretty,
@@ -77,11 +85,12 @@ impl Formatter {
     /// Appends the printed form of `msg` to `out`, including the trailing newline unless `-N`.
     ///
     /// An empty payload prints as mosquitto_sub prints it: nothing at all by default, and
-    /// `topic (null)` with `-v` (nothing with `-v -N`).
-    pub fn write(&self, msg: &Message, out: &mut Vec<u8>) {
+    /// `topic (null)` with `-v` (nothing with `-v -N`). Fails only for `-F %{FIELD}` with
+    /// `--require-fields` (then nothing is appended).
+    pub fn write(&self, msg: &Message, out: &mut Vec<u8>) -> anyhow::Result<()> {
         match &self.style {
-            Style::Payload if msg.payload.is_empty() => return,
-            Style::Verbose { .. } if msg.payload.is_empty() && !self.eol => return,
+            Style::Payload if msg.payload.is_empty() => return Ok(()),
+            Style::Verbose { .. } if msg.payload.is_empty() && !self.eol => return Ok(()),
             Style::Payload => out.extend_from_slice(&msg.payload),
             Style::Verbose { color } => {
                 if *color {
@@ -98,12 +107,19 @@ impl Formatter {
                     out.extend_from_slice(&msg.payload);
                 }
             }
-            Style::Template(template) => template.render(msg, out),
+            Style::Template(template) => {
+                let start = out.len();
+                if let Err(e) = template.render(msg, out) {
+                    out.truncate(start);
+                    anyhow::bail!(e);
+                }
+            }
             Style::Json { pretty } => json::write(out, msg, *pretty),
         }
         if self.eol {
             out.push(b'\n');
         }
+        Ok(())
     }
 }
 
@@ -199,7 +215,7 @@ mod tests {
     fn print(args: &OutputArgs, color: bool, m: &Message) -> Vec<u8> {
         let f = Formatter::new(args, color).unwrap();
         let mut out = Vec::new();
-        f.write(m, &mut out);
+        f.write(m, &mut out).unwrap();
         out
     }
 
@@ -307,8 +323,8 @@ mod tests {
         };
         let f = Formatter::new(&a, false).unwrap();
         let mut out = Vec::new();
-        f.write(&Message::new("a", "1"), &mut out);
-        f.write(&Message::new("b", "2"), &mut out);
+        f.write(&Message::new("a", "1"), &mut out).unwrap();
+        f.write(&Message::new("b", "2"), &mut out).unwrap();
         assert_eq!(out, b"a 1\nb 2\n");
     }
 

@@ -28,6 +28,7 @@
 
 use chrono::format::{Item, StrftimeItems};
 
+use super::json_field::{self, FieldPath};
 use super::mosquitto_json;
 use super::{push_hex, push_iso8601, push_padded, push_uint};
 use crate::message::Message;
@@ -42,6 +43,8 @@ pub struct Template {
     tokens: Vec<Token>,
     /// `--pretty`: `%j`/`%J` objects indented as mosquitto_sub `--pretty` prints them.
     pretty: bool,
+    /// `--require-fields`: a missing `%{FIELD}` is an error rather than an empty value.
+    require_fields: bool,
 }
 
 #[derive(Debug)]
@@ -51,6 +54,8 @@ enum Token {
     Field(Field, Spec),
     /// A run of `@` time specifiers, formatted against the time of receipt.
     Time(Vec<Item<'static>>),
+    /// `%{FIELD}`: a field of a JSON payload (an mqtk extension).
+    JsonField(FieldPath, Spec),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,12 +270,28 @@ impl Template {
                         push_literal(&mut tokens, b"%");
                         continue;
                     }
+                    if conv == '{' {
+                        let mut name = String::new();
+                        loop {
+                            match chars.next() {
+                                Some('}') => break,
+                                Some(c) => name.push(c),
+                                None => {
+                                    return Err(bad(format, "'%{' without a closing '}'"));
+                                }
+                            }
+                        }
+                        let path = FieldPath::parse(&name).map_err(|e| bad(format, e))?;
+                        spec.zero = false;
+                        tokens.push(Token::JsonField(path, spec));
+                        continue;
+                    }
                     let Some(field) = Field::from_char(conv) else {
                         return Err(bad(
                             format,
                             format_args!(
                                 "unknown specifier '%{conv}' (known: %% %t %p %q %r %l %m %x %X %j %J \
-                                 %I %U %A %C %D %E %F %P %R %S)"
+                                 %I %U %A %C %D %E %F %P %R %S %{{FIELD}})"
                             ),
                         ));
                     };
@@ -294,6 +315,7 @@ impl Template {
         Ok(Template {
             tokens,
             pretty: false,
+            require_fields: false,
         })
     }
 
@@ -303,10 +325,52 @@ impl Template {
         self
     }
 
-    /// Appends `msg` rendered with this template to `out` (no trailing newline).
-    pub fn render(&self, msg: &Message, out: &mut Vec<u8>) {
+    /// `--require-fields`: a payload that is not JSON, or lacks a `%{FIELD}`, makes
+    /// [`render`](Self::render) fail instead of printing an empty value.
+    pub fn require_fields(mut self, on: bool) -> Template {
+        self.require_fields = on;
+        self
+    }
+
+    /// Appends `msg` rendered with this template to `out` (no trailing newline). Fails only with
+    /// [`require_fields`](Self::require_fields), naming the missing field; `out` then holds a
+    /// partial line the caller drops.
+    pub fn render(&self, msg: &Message, out: &mut Vec<u8>) -> Result<(), String> {
+        // The payload is parsed once per message, and only if a `%{FIELD}` needs it.
+        let mut doc: Option<Option<serde_json::Value>> = None;
         for token in &self.tokens {
             match token {
+                Token::JsonField(path, spec) => {
+                    let parsed =
+                        doc.get_or_insert_with(|| serde_json::from_slice(&msg.payload).ok());
+                    let value = parsed.as_ref().and_then(|d| path.lookup(d));
+                    match value {
+                        Some(v) => {
+                            let start = out.len();
+                            json_field::write_value(out, v);
+                            if !spec.is_plain() {
+                                fit(out, start, spec, Unit::Chars);
+                            }
+                        }
+                        None if self.require_fields => {
+                            let why = if parsed.is_none() {
+                                "the payload is not JSON".to_string()
+                            } else {
+                                format!("the payload has no field '{}'", path.written)
+                            };
+                            return Err(format!(
+                                "--require-fields: a message on '{}': {why}",
+                                msg.topic
+                            ));
+                        }
+                        None => {
+                            if !spec.is_plain() {
+                                let start = out.len();
+                                fit(out, start, spec, Unit::Chars);
+                            }
+                        }
+                    }
+                }
                 Token::Literal(bytes) => out.extend_from_slice(bytes),
                 Token::Field(field, spec) => {
                     let start = out.len();
@@ -322,6 +386,7 @@ impl Template {
                 Token::Time(items) => push_time(out, msg, items),
             }
         }
+        Ok(())
     }
 }
 
@@ -513,7 +578,7 @@ mod tests {
     fn render(format: &str, m: &Message) -> Vec<u8> {
         let t = Template::parse(format).unwrap();
         let mut out = Vec::new();
-        t.render(m, &mut out);
+        t.render(m, &mut out).unwrap();
         out
     }
 
@@ -723,6 +788,50 @@ mod tests {
         let msg = rejected("x\ny%z");
         assert!(!msg.contains('\n'), "{msg}");
         assert!(msg.contains(r#""x\ny%z""#), "{msg}");
+    }
+
+    #[test]
+    fn json_fields() {
+        let m = Message::new(
+            "PMtest/jsonvalue",
+            r#"{"Time": "12:19:30", "Sensor": 1, "Value": 33, "C_F": "C", "deep": {"list": [1, "two"]}}"#,
+        );
+        assert_eq!(
+            render_str(
+                "Sensor %{Sensor} got value %{Value} %{C_F} at time %{/Time}",
+                &m
+            ),
+            "Sensor 1 got value 33 C at time 12:19:30"
+        );
+        assert_eq!(
+            render_str("%{deep.list.1}|%{deep}", &m),
+            r#"two|{"list":[1,"two"]}"#
+        );
+        assert_eq!(
+            render_str("[%5{Sensor}][%-4{C_F}][%.3{Time}]", &m),
+            "[    1][C   ][12:]"
+        );
+        assert_eq!(render_str("[%{nope}][%3{nope}]", &m), "[][   ]");
+        let not_json = Message::new("t", "hello");
+        assert_eq!(render_str("%t=%{a}", &not_json), "t=");
+        let strict = Template::parse("%{Value}").unwrap().require_fields(true);
+        let mut out = Vec::new();
+        strict.render(&m, &mut out).unwrap();
+        assert_eq!(out, b"33");
+        let err = strict.render(&not_json, &mut out).unwrap_err();
+        assert_eq!(
+            err,
+            "--require-fields: a message on 't': the payload is not JSON"
+        );
+        let err = Template::parse("%{Nope}")
+            .unwrap()
+            .require_fields(true)
+            .render(&m, &mut out)
+            .unwrap_err();
+        assert!(err.ends_with("the payload has no field 'Nope'"), "{err}");
+        for bad in ["%{}", "%{a..b}", "%{Value", "%{/a~2}"] {
+            assert!(rejected(bad).contains("invalid -F format"), "{bad}");
+        }
     }
 
     #[test]

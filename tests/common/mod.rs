@@ -579,6 +579,12 @@ impl BrokerBuilder {
         self
     }
 
+    /// Sets `sys_interval` (seconds between `$SYS` updates; 0 turns the tree off; mosquitto's
+    /// default is 10).
+    pub fn sys_interval(self, seconds: u32) -> Self {
+        self.config_line(&format!("sys_interval {seconds}"))
+    }
+
     /// Writes the config and starts the broker; returns once every listener accepts TCP
     /// connections. Panics (with the broker log) if it does not start within 5 s.
     pub fn start(self) -> Broker {

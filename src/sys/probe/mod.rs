@@ -1,0 +1,6 @@
+//! `mqtk sys probe`: the pure parts (findings, the bounded limit search); the command that
+//! connects is `cmd::probe`.
+
+pub mod findings;
+pub mod report;
+pub mod search;

@@ -434,6 +434,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Private key (PEM) for --tls-cert')
             [CompletionResult]::new('--passwords', '--passwords', [CompletionResultType]::ParameterName, 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)')
             [CompletionResult]::new('--sys-interval', '--sys-interval', [CompletionResultType]::ParameterName, 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)')
+            [CompletionResult]::new('--max-queued-messages', '--max-queued-messages', [CompletionResultType]::ParameterName, 'Messages queued per subscriber before QoS 0 ones are dropped (counted in $SYS/broker/publish/messages/dropped); the default holds a 1,000,000-message burst')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
             [CompletionResult]::new('--allow-anonymous', '--allow-anonymous', [CompletionResultType]::ParameterName, 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen')

@@ -509,7 +509,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__broker)
-            opts="-p -v --port --listen --ws-port --tls-port --wss-port --tls-cert --tls-key --passwords --allow-anonymous --sys-interval --verbose --quiet --help --version --profile --config"
+            opts="-p -v --port --listen --ws-port --tls-port --wss-port --tls-cert --tls-key --passwords --allow-anonymous --sys-interval --max-queued-messages --verbose --quiet --help --version --profile --config"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,6 +552,10 @@ _mqtk() {
                     return 0
                     ;;
                 --sys-interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-queued-messages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -425,6 +425,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-key 'Private key (PEM) for --tls-cert'
             cand --passwords 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)'
             cand --sys-interval 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)'
+            cand --max-queued-messages 'Messages queued per subscriber before QoS 0 ones are dropped (counted in $SYS/broker/publish/messages/dropped); the default holds a 1,000,000-message burst'
             cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
             cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand --allow-anonymous 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'

@@ -333,6 +333,7 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-cert -d 'Server
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-key -d 'Private key (PEM) for --tls-cert' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l passwords -d 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l sys-interval -d 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l max-queued-messages -d 'Messages queued per subscriber before QoS 0 ones are dropped (counted in $SYS/broker/publish/messages/dropped); the default holds a 1,000,000-message burst' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l allow-anonymous -d 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'

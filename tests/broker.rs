@@ -837,3 +837,129 @@ fn mqtk_clients_interoperate_through_the_embedded_broker() {
         }
     }
 }
+
+/// The `mqtk` to run a burst with: the release build when it is at least as new as the debug
+/// one (built from the same or newer sources: a million messages through a debug build takes
+/// minutes of CPU on a loaded machine), else the debug build the suite was compiled with.
+fn fastest_mqtk() -> std::path::PathBuf {
+    let debug = std::path::PathBuf::from(MQTK);
+    let release = debug
+        .parent()
+        .and_then(|d| d.parent())
+        .map(|t| t.join("release").join("mqtk"));
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match release {
+        Some(r) if modified(&r).is_some() && modified(&r) >= modified(&debug) => r,
+        _ => debug,
+    }
+}
+
+/// Issue 15: mqtt5's default queue (10,000 per subscriber) dropped about half of a QoS 0 burst.
+/// A correctness check, not a timing one: one publisher sends 1,000,000 QoS 0 messages as fast
+/// as it can, one subscriber must get every one. The bound is only there so a hang fails.
+#[test]
+fn embedded_broker_delivers_a_million_message_qos0_burst_without_loss() {
+    let mqtk = fastest_mqtk();
+    let n = 1_000_000u64;
+    let mut child = Command::new(&mqtk)
+        .args(["bench", "--embedded-broker", "--quiet", "--json", "-q", "0"])
+        .args(["--warmup", "0s", "-n", &n.to_string()])
+        .env_clear()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", mqtk.display()));
+    let mut stdout = child.stdout.take().unwrap();
+    let out = thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let status = wait_bounded(&mut child, Duration::from_secs(900))
+        .expect("bench did not finish within 15 minutes");
+    let mut err = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+    let json = out.join().unwrap();
+    assert!(status.success(), "bench failed ({status}): {err}\n{json}");
+    let report: serde_json::Value = serde_json::from_str(&json).expect("bench --json output");
+    let receive = &report["receive"];
+    assert_eq!(report["publish"]["sent"], n, "{}", report["publish"]);
+    assert_eq!(receive["received"], n, "{receive}");
+    assert_eq!(receive["lost"], 0, "{receive}");
+    assert_eq!(receive["duplicates"], 0, "{receive}");
+}
+
+/// A raw MQTT 3.1.1 client that subscribes to `topic` and then never reads: its socket fills,
+/// then the broker's queue for it.
+fn stalled_subscriber(port: u16, topic: &str) -> TcpStream {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(STEP)).unwrap();
+    // CONNECT: clean session, keepalive 0, client id "stalled".
+    let mut connect = vec![0x10, 19, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x02, 0, 0, 0, 7];
+    connect.extend_from_slice(b"stalled");
+    s.write_all(&connect).unwrap();
+    let mut connack = [0u8; 4];
+    s.read_exact(&mut connack).unwrap();
+    assert_eq!(connack, [0x20, 2, 0, 0], "CONNACK");
+    let mut subscribe = vec![
+        0x82,
+        (2 + 2 + topic.len() + 1) as u8,
+        0,
+        1,
+        0,
+        topic.len() as u8,
+    ];
+    subscribe.extend_from_slice(topic.as_bytes());
+    subscribe.push(0);
+    s.write_all(&subscribe).unwrap();
+    let mut suback = [0u8; 5];
+    s.read_exact(&mut suback).unwrap();
+    assert_eq!(suback, [0x90, 3, 0, 1, 0], "SUBACK");
+    // The smallest receive buffer the kernel allows, so little is hidden in the socket.
+    let _ = socket2::SockRef::from(&s).set_recv_buffer_size(4096);
+    s
+}
+
+/// A full queue drops QoS 0 messages (as the specification allows), and every drop is counted
+/// in `$SYS/broker/publish/messages/dropped`, the topic mosquitto uses.
+#[test]
+fn drops_for_a_stalled_subscriber_are_counted_in_sys() {
+    let broker = Broker::start(&["--max-queued-messages", "10", "--sys-interval", "200ms"]);
+    let port = broker.port();
+    let _stalled = stalled_subscriber(port, "burst");
+    // 20,000 messages of 1 KB: far more than the socket buffers and a queue of 10 hold.
+    let lines = format!("{}\n", "x".repeat(1000)).repeat(20_000);
+    let mut publisher = Command::new("mosquitto_pub")
+        .args(["-p", &port.to_string(), "-t", "burst", "-l"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cannot run mosquitto_pub; install it with `apt-get install mosquitto-clients`");
+    publisher
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    assert!(
+        wait_bounded(&mut publisher, STEP).is_some_and(|s| s.success()),
+        "mosquitto_pub failed"
+    );
+    let topic = "$SYS/broker/publish/messages/dropped";
+    let mut dropped = 0;
+    let deadline = Instant::now() + STEP;
+    while dropped == 0 && Instant::now() < deadline {
+        let out = mosquitto(
+            "mosquitto_sub",
+            &["-p", &port.to_string(), "-t", topic, "-C", "1", "-W", "5"],
+        );
+        dropped = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or(0);
+    }
+    assert!(dropped > 0, "no drop counted in {topic}");
+    assert!(dropped < 20_000, "{dropped} counted for 20,000 messages");
+}

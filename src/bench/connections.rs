@@ -80,7 +80,9 @@ pub fn spawn_held(
             let shared = Arc::clone(&shared);
             let opened = opened.clone();
             let stop = stop.clone();
-            hold(shared, o, opened, stop)
+            // Boxed, so the task's future keeps a pointer, not a second copy of the options and
+            // session next to the client made from them (idle connections are counted in KB).
+            hold(shared, Box::new(o), opened, stop)
         };
         opener::open_many(count, pacing, options, keep_going, then).await
     })
@@ -88,11 +90,17 @@ pub fn spawn_held(
 
 async fn hold(
     shared: Arc<Shared>,
-    o: opener::Opened,
+    o: Box<opener::Opened>,
     opened: mpsc::UnboundedSender<Result<Duration, String>>,
     mut stop: watch::Receiver<bool>,
 ) -> Held {
-    let session = match o.session {
+    let opener::Opened {
+        opts,
+        session,
+        took,
+        ..
+    } = *o;
+    let session = match session {
         Ok(s) => s,
         Err(e) => {
             let reason = failure_reason(&e);
@@ -105,7 +113,7 @@ async fn hold(
             };
         }
     };
-    let mut client: Client = match Client::with_session(o.opts, Setup::default(), session) {
+    let mut client: Client = match Client::with_session(opts, Setup::default(), session) {
         Ok(c) => c,
         Err(e) => {
             let reason = failure_reason(&e);
@@ -118,7 +126,7 @@ async fn hold(
         }
     };
     shared.counters.connected.fetch_add(1, Ordering::Relaxed);
-    let _ = opened.send(Ok(o.took));
+    let _ = opened.send(Ok(took));
     drop(opened);
     let mut lost = false;
     while !*stop.borrow() {
@@ -140,7 +148,7 @@ async fn hold(
         client.disconnect().await;
     }
     Held {
-        took: Some(o.took),
+        took: Some(took),
         failure: None,
         lost,
     }

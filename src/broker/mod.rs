@@ -18,13 +18,31 @@ use anyhow::{Context, anyhow};
 use mqtt5::broker::config::{StorageBackend, StorageConfig, TlsConfig, WebSocketConfig};
 use mqtt5::broker::{BrokerConfig, MqttBroker};
 
+mod drops;
 mod events;
 mod passwords;
+
+pub use drops::dropped;
 
 pub use passwords::PasswordFile;
 
 /// Path the WebSocket listeners answer on (the mqtt5 default, and what most web clients use).
 pub const WS_PATH: &str = "/mqtt";
+
+/// Default of `--max-queued-messages`: a subscriber's queue holds a burst of a million messages
+/// from one publisher (mqtt5's own default, 10,000, drops about half of a 300,000-message QoS 0
+/// burst on loopback). The queue grows only as messages wait, so an idle broker pays nothing.
+pub const DEFAULT_MAX_QUEUED: usize = 1_000_000;
+
+/// Where the drop count is published, as mosquitto names it.
+pub const DROPPED_TOPIC: &str = "$SYS/broker/publish/messages/dropped";
+
+/// Runtime threads for a broker: one per core, at most 4 (it is a test broker). `mqtk broker` and
+/// `bench --embedded-broker` use the same, so an embedded run resembles a standalone broker
+/// (except that it shares the machine's cores with the load generator).
+pub fn worker_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().min(4))
+}
 
 /// Longest wait for a clean shutdown; the broker itself gives connections 5 s to close.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -52,6 +70,8 @@ pub struct BrokerOptions {
     pub sys_interval: Duration,
     /// Log client connects, disconnects and subscriptions on stderr.
     pub log_events: bool,
+    /// Messages queued per subscriber (per QoS lane) before QoS 0 ones are dropped.
+    pub max_queued_messages: usize,
 }
 
 /// PEM certificate chain and private key files.
@@ -75,6 +95,7 @@ impl BrokerOptions {
             allow_anonymous: true,
             sys_interval: Duration::from_secs(10),
             log_events: false,
+            max_queued_messages: DEFAULT_MAX_QUEUED,
         }
     }
 
@@ -108,7 +129,8 @@ impl BrokerOptions {
                     .with_backend(StorageBackend::Memory)
                     .with_persistence(true),
             )
-            .with_sys_topics_interval(self.sys_interval);
+            .with_sys_topics_interval(self.sys_interval)
+            .with_client_channel_capacity(self.max_queued_messages.max(1));
         if let Some(port) = self.ws_port {
             config = config.with_websocket(
                 WebSocketConfig::new()
@@ -179,11 +201,14 @@ pub struct EmbeddedBroker {
     shutdown: mqtt5::broker::BrokerShutdownHandle,
     /// `None` once the task has been awaited to completion.
     task: Option<tokio::task::JoinHandle<mqtt5::Result<()>>>,
+    /// Publishes the drop count next to mqtt5's own `$SYS` topics.
+    sys_task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for EmbeddedBroker {
     fn drop(&mut self) {
         self.shutdown.shutdown();
+        self.sys_task.abort();
     }
 }
 
@@ -218,6 +243,8 @@ pub async fn start(options: BrokerOptions) -> anyhow::Result<EmbeddedBroker> {
             broker.with_auth_provider(Arc::new(passwords.with_anonymous(options.allow_anonymous)));
     }
     let listeners = bound_listeners(&broker, &options)?;
+    drops::install();
+    let sys_task = tokio::spawn(publish_drops(broker.router(), options.sys_interval));
     let shutdown = broker.shutdown_handle();
     let mut ready = broker.ready_receiver();
     let task = tokio::spawn(async move { broker.run().await });
@@ -229,6 +256,7 @@ pub async fn start(options: BrokerOptions) -> anyhow::Result<EmbeddedBroker> {
             listeners,
             shutdown,
             task: Some(task),
+            sys_task,
         }),
         Ok(Err(_)) => match task.await {
             Ok(Err(e)) => Err(anyhow!("{e}").context("the broker failed to start")),
@@ -239,6 +267,23 @@ pub async fn start(options: BrokerOptions) -> anyhow::Result<EmbeddedBroker> {
             task.abort();
             Err(anyhow!("the broker did not become ready within 10 s"))
         }
+    }
+}
+
+/// Republishes [`DROPPED_TOPIC`] (retained, like mqtt5's own `$SYS` topics) every `interval`.
+async fn publish_drops(router: Arc<mqtt5::broker::router::MessageRouter>, interval: Duration) {
+    use mqtt5::packet::publish::PublishPacket;
+    let mut tick = tokio::time::interval(interval);
+    loop {
+        tick.tick().await;
+        let value = dropped().to_string();
+        let packet = PublishPacket::new(
+            DROPPED_TOPIC,
+            bytes::Bytes::from(value),
+            mqtt5::QoS::AtMostOnce,
+        )
+        .with_retain(true);
+        router.route_sys_message(&packet).await;
     }
 }
 

@@ -94,6 +94,16 @@ pub struct BrokerArgs {
     #[arg(long = "sys-interval", default_value = "10s", value_parser = parse_sys_interval, value_name = "DURATION")]
     pub sys_interval: Duration,
 
+    /// Messages queued per subscriber before QoS 0 ones are dropped (counted in
+    /// $SYS/broker/publish/messages/dropped); the default holds a 1,000,000-message burst
+    #[arg(
+        long = "max-queued-messages",
+        default_value_t = crate::broker::DEFAULT_MAX_QUEUED,
+        value_parser = parse_queue_limit,
+        value_name = "N"
+    )]
+    pub max_queued_messages: usize,
+
     /// Log client connects, disconnects and subscriptions on stderr
     #[arg(short = 'v', long)]
     pub verbose: bool,
@@ -101,6 +111,15 @@ pub struct BrokerArgs {
     /// Print nothing on stderr but errors (the listening lines on stdout stay)
     #[arg(long, conflicts_with = "verbose")]
     pub quiet: bool,
+}
+
+/// At least one message: a queue of none could deliver nothing.
+fn parse_queue_limit(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("the queue must hold at least 1 message".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{s}' is not a number of messages")),
+    }
 }
 
 /// A positive duration: the statistics timer cannot tick every 0 s.

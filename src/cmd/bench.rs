@@ -157,7 +157,9 @@ fn write_report(path: &Path, mut file: File, result: &BenchResult) -> anyhow::Re
         .map_err(|e| anyhow::anyhow!("cannot write the report to {}: {e}", path.display()))
 }
 
-/// `--embedded-broker`: starts one on its own thread and points the connection flags at it.
+/// `--embedded-broker`: starts one on its own runtime and threads (as many as a standalone
+/// `mqtk broker` has, none shared with the generator's runtime) and points the connection flags
+/// at it.
 #[cfg(feature = "broker")]
 fn embedded_broker(
     args: &mut BenchArgs,
@@ -167,7 +169,8 @@ fn embedded_broker(
         return Ok(None);
     }
     let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-    let broker = BackgroundBroker::start(BrokerOptions::loopback(listen), 1)?;
+    let workers = crate::broker::worker_threads();
+    let broker = BackgroundBroker::start(BrokerOptions::loopback(listen), workers)?;
     let addr = broker.local_addr();
     args.connect.host = addr.ip().to_string();
     args.connect.port = Some(addr.port());

@@ -21,7 +21,7 @@ pub fn run(args: BrokerArgs) -> anyhow::Result<()> {
     }
     // A broker serves many connections at once; one worker per core (at most 4, it is a test
     // broker) keeps it from becoming the bottleneck of a benchmark.
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let workers = broker::worker_threads();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .thread_name("mqtk-broker")
@@ -132,6 +132,7 @@ fn options(args: &BrokerArgs) -> anyhow::Result<BrokerOptions> {
         allow_anonymous: args.allow_anonymous,
         sys_interval: args.sys_interval,
         log_events: args.verbose,
+        max_queued_messages: args.max_queued_messages,
     })
 }
 

@@ -572,7 +572,9 @@ impl<T> Client<T> {
         };
         sleep_until(outage.at).await;
         let attempt = outage.attempt;
-        match connect(&self.opts).await {
+        // Boxed: the handshake's state (TCP, SOCKS5, TLS, WebSocket) is large and would otherwise
+        // sit inside every `io` future, i.e. in every task holding a connection, used or not.
+        match Box::pin(connect(&self.opts)).await {
             Ok(session) => self.restore(session, attempt),
             Err(e) if matches!(kind_of(&e), Some(Kind::Refused(_))) => Err(e),
             Err(e) => {
@@ -663,6 +665,41 @@ fn not_connected() -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An idle connection (bench conn holds thousands) costs its task's future plus its buffers.
+    /// The `io` future sits in that task for the connection's whole life, so the reconnect
+    /// handshake (TLS, WebSocket, SOCKS5 state: 13 KB in a debug build) must stay boxed out of
+    /// it, and the read buffer must stay small until traffic comes.
+    #[tokio::test]
+    async fn an_idle_connection_stays_small() {
+        use tokio::io::AsyncWriteExt;
+        let (client_end, mut broker_end) = tokio::io::duplex(1024);
+        tokio::spawn(async move {
+            let mut connect = [0u8; 64];
+            let _ = tokio::io::AsyncReadExt::read(&mut broker_end, &mut connect).await;
+            let _ = broker_end.write_all(b"\x20\x02\x00\x00").await;
+            // Held open and silent, as an idle broker connection.
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        });
+        let opts = ConnectOptions::new(super::super::options::Target::Tcp {
+            host: "idle".into(),
+            port: 1883,
+        });
+        let mut client: Client = Client::connect_over(opts, Setup::default(), Box::new(client_end))
+            .await
+            .unwrap();
+        let io = client.io();
+        let size = std::mem::size_of_val(&io);
+        drop(io);
+        assert!(size <= 1024, "the io() future takes {size} bytes");
+        // CONNACK was read into a first, small buffer.
+        let reader = &client.session.as_ref().unwrap().reader;
+        assert!(
+            reader.capacity() <= 512,
+            "read buffer {}",
+            reader.capacity()
+        );
+    }
 
     #[test]
     fn read_outcomes_name_the_cause() {

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use bytes::{Bytes, BytesMut};
-use chrono::Local;
+use chrono::{DateTime, Local};
 use rumqttc::mqttbytes::{self as m3, v4};
 use rumqttc::v5::mqttbytes::{self as m5, v5};
 
@@ -433,11 +433,22 @@ pub fn decode(
     buf: &mut BytesMut,
     max: usize,
 ) -> Result<Option<Incoming>, CodecError> {
+    decode_at(protocol, buf, max, Local::now())
+}
+
+/// [`decode`], with `received` as the time a PUBLISH arrived: the reader passes the time of the
+/// read that brought it, so a batch of messages costs one clock reading instead of one each.
+pub fn decode_at(
+    protocol: ProtocolVersion,
+    buf: &mut BytesMut,
+    max: usize,
+    received: DateTime<Local>,
+) -> Result<Option<Incoming>, CodecError> {
     if protocol.is_v5() {
         let max32 = u32::try_from(max).unwrap_or(u32::MAX);
         let ack = AckHead::peek(buf);
         match v5::Packet::read(buf, Some(max32)) {
-            Ok(p) => Ok(Some(from5(p)?)),
+            Ok(p) => Ok(Some(from5(p, received)?)),
             Err(m5::Error::InsufficientBytes(_)) => Ok(None),
             // mosquitto answers an oversize PUBLISH with PUBACK/PUBREC reason 149 (packet too
             // large), which the specification does not list for those packets, so the codec
@@ -455,7 +466,7 @@ pub fn decode(
         }
     } else {
         match v4::Packet::read(buf, max) {
-            Ok(p) => Ok(Some(from4(p))),
+            Ok(p) => Ok(Some(from4(p, received))),
             Err(m3::Error::InsufficientBytes(_)) => Ok(None),
             Err(m3::Error::PayloadSizeLimitExceeded(size)) => {
                 Err(CodecError::TooLarge { size, max })
@@ -511,7 +522,7 @@ fn qos_num3(q: m3::QoS) -> u8 {
     q as u8
 }
 
-fn from4(p: v4::Packet) -> Incoming {
+fn from4(p: v4::Packet, received: DateTime<Local>) -> Incoming {
     match p {
         v4::Packet::Publish(p) => Incoming::Publish(Message {
             topic: p.topic,
@@ -521,7 +532,7 @@ fn from4(p: v4::Packet) -> Incoming {
             dup: p.dup,
             pkid: p.pkid,
             properties: None,
-            received: Local::now(),
+            received,
         }),
         v4::Packet::PubAck(a) => Incoming::PubAck {
             pkid: a.pkid,
@@ -588,7 +599,7 @@ fn publish_properties_in(p: v5::PublishProperties) -> PublishProperties {
     }
 }
 
-fn from5(p: v5::Packet) -> Result<Incoming, CodecError> {
+fn from5(p: v5::Packet, received: DateTime<Local>) -> Result<Incoming, CodecError> {
     Ok(match p {
         v5::Packet::Publish(p) => {
             let topic = String::from_utf8(p.topic.to_vec()).map_err(|_| {
@@ -602,7 +613,7 @@ fn from5(p: v5::Packet) -> Result<Incoming, CodecError> {
                 dup: p.dup,
                 pkid: p.pkid,
                 properties: p.properties.map(publish_properties_in),
-                received: Local::now(),
+                received,
             })
         }
         v5::Packet::PubAck(a) => Incoming::PubAck {

@@ -521,12 +521,20 @@ impl<T> Client<T> {
         self.session = None;
         if self.reconnector.keeps_dropping() {
             if !self.inflight.is_empty() {
+                let largest = self
+                    .inflight
+                    .values()
+                    .map(|p| p.publish.payload.len() + p.publish.topic.len())
+                    .max()
+                    .unwrap_or(0);
                 return Err(delivery(format!(
                     "{why}, {DROPS_IN_A_ROW} times in a row after mqtk re-sent its \
                      unacknowledged messages, none of them acknowledged: the broker does not \
                      accept them (an MQTT 3.1.1 broker closes the connection instead of refusing \
-                     a publish, e.g. one above its maximum QoS or packet size, or more in flight \
-                     than it allows: see -M); {} message(s) not acknowledged",
+                     a publish: one larger than its packet size limit, e.g. mosquitto's \
+                     message_size_limit, the largest here being {largest} bytes; one above its \
+                     maximum QoS; or more in flight than it allows, see -M); {} message(s) not \
+                     acknowledged",
                     self.inflight.len()
                 )));
             }

@@ -130,6 +130,11 @@ impl<T> Inflight<T> {
         id
     }
 
+    /// Every value kept, in no particular order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.slots.values().map(|e| &e.value)
+    }
+
     /// The value kept for `pkid`.
     pub fn get(&self, pkid: u16) -> Option<&T> {
         self.slots.get(&pkid).map(|e| &e.value)

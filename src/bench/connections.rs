@@ -88,18 +88,24 @@ pub fn spawn_held(
     })
 }
 
+fn unbox<T>(b: Box<T>) -> T {
+    *b
+}
+
 async fn hold(
     shared: Arc<Shared>,
     o: Box<opener::Opened>,
     opened: mpsc::UnboundedSender<Result<Duration, String>>,
     mut stop: watch::Receiver<bool>,
 ) -> Held {
+    // Moved out through a function, so the box is freed now: an async fn keeps its arguments
+    // (and a box moved out of in its body) until it returns.
     let opener::Opened {
         opts,
         session,
         took,
         ..
-    } = *o;
+    } = unbox(o);
     let session = match session {
         Ok(s) => s,
         Err(e) => {

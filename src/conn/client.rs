@@ -709,6 +709,16 @@ mod tests {
         );
     }
 
+    /// Every held connection keeps its client (with its copy of the options) in its task: the
+    /// rarely used parts (properties, TLS, proxy) are shared or boxed, not inline.
+    #[test]
+    fn a_client_and_its_options_stay_small() {
+        let options = std::mem::size_of::<ConnectOptions>();
+        let client = std::mem::size_of::<Client>();
+        assert!(options <= 400, "ConnectOptions takes {options} bytes");
+        assert!(client <= 1200, "Client takes {client} bytes");
+    }
+
     #[test]
     fn read_outcomes_name_the_cause() {
         assert_eq!(read_outcome(Ok(5)), None);

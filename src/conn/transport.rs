@@ -205,7 +205,7 @@ async fn tls_over(
     host: &str,
     tcp: TcpStream,
 ) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
-    let tls_opts = opts.tls.as_ref().cloned().unwrap_or_default();
+    let tls_opts = opts.tls.as_deref().cloned().unwrap_or_default();
     let config = tls::client_config(&tls_opts)?;
     let name = tls::server_name(host)?;
     tokio_rustls::TlsConnector::from(config)

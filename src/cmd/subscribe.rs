@@ -193,7 +193,11 @@ struct Batch {
 
 /// When the next read may go: `None` for at once. QoS 1/2 messages are never held back (their
 /// acknowledgements refill the broker's window), nor is anything when writes are waiting.
-fn next_read(batch: &Batch, previous: &mut Option<Instant>, writes_waiting: bool) -> Option<Instant> {
+fn next_read(
+    batch: &Batch,
+    previous: &mut Option<Instant>,
+    writes_waiting: bool,
+) -> Option<Instant> {
     if batch.messages == 0 {
         return None;
     }

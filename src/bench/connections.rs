@@ -151,7 +151,9 @@ async fn hold(
         }
     }
     if !lost && !shared.aborted() {
-        client.disconnect().await;
+        // Boxed: the closing handshake's state (the session moved out, its bounded wait) is
+        // larger than everything else the task keeps while it holds the connection.
+        Box::pin(client.disconnect()).await;
     }
     Held {
         took: Some(took),

@@ -88,6 +88,8 @@ pub fn spawn_held(
     })
 }
 
+/// Takes the value out of its box and frees the box (see `hold`).
+#[allow(clippy::boxed_local)]
 fn unbox<T>(b: Box<T>) -> T {
     *b
 }

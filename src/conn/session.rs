@@ -438,7 +438,10 @@ pub struct PacketReader {
     debug: bool,
     aliases: TopicAliases,
     /// When the last read returned: the arrival time of what it brought.
-    read_at: chrono::DateTime<chrono::Local>,
+    read_at: std::time::SystemTime,
+    /// `read_at` in local time, made when the first PUBLISH of the read is decoded: the first
+    /// conversion reads the time zone file, which a one-shot `pub` (no PUBLISH comes in) skips.
+    read_at_local: Option<chrono::DateTime<chrono::Local>>,
 }
 
 /// Topic aliases the broker set on this connection (MQTT 5 §3.3.2.3.4). They live as long as
@@ -505,13 +508,25 @@ impl PacketReader {
             max_packet,
             debug,
             aliases: TopicAliases::default(),
-            read_at: chrono::Local::now(),
+            read_at: std::time::SystemTime::now(),
+            read_at_local: None,
         }
     }
 
     /// The next packet from bytes already read, if a whole one is there.
     pub fn try_next(&mut self) -> anyhow::Result<Option<Incoming>> {
-        match packet::decode_at(self.protocol, &mut self.buf, self.max_packet, self.read_at) {
+        let received = if self.buf.first().is_some_and(|b| b >> 4 == 3) {
+            *self
+                .read_at_local
+                .get_or_insert_with(|| self.read_at.into())
+        } else {
+            // Only a PUBLISH carries its arrival time; nothing reads this one.
+            chrono::DateTime::from_naive_utc_and_offset(
+                chrono::NaiveDateTime::default(),
+                chrono::FixedOffset::east_opt(0).expect("zero offset"),
+            )
+        };
+        match packet::decode_at(self.protocol, &mut self.buf, self.max_packet, received) {
             Ok(mut p) => {
                 if let Some(Incoming::Publish(m)) = &mut p {
                     self.aliases.resolve(m)?;
@@ -556,7 +571,8 @@ impl PacketReader {
             transport::quickack(self.socket);
         }
         if n > 0 {
-            self.read_at = chrono::Local::now();
+            self.read_at = std::time::SystemTime::now();
+            self.read_at_local = None;
         }
         let (mut n, mut last, mut spare) = (n, n, spare);
         // A read that fills the buffer means traffic is heavy: read bigger chunks, and take what

@@ -84,7 +84,13 @@ impl Session {
     /// and a reset can make the broker drop what it had not read yet: the last acknowledgements
     /// (so `sub -C N` messages would come again), the last messages, the DISCONNECT itself.
     /// Bounded as a whole: a stalled broker must not hold up the exit.
-    pub async fn disconnect(&mut self) {
+    ///
+    /// `nothing_to_come`: the broker has nothing more to send (plain TCP, a clean session
+    /// without subscriptions and with nothing in flight, e.g. a one-shot `pub`). Then, unless
+    /// something has arrived after all, the socket is closed at once: with nothing unread and
+    /// nothing on the way, the close is an orderly FIN behind the DISCONNECT, never a reset, and
+    /// waiting for the broker to be scheduled and close first only costs time.
+    pub async fn disconnect(&mut self, nothing_to_come: bool) {
         let close = async {
             if self
                 .writer
@@ -94,6 +100,13 @@ impl Session {
                 let _ = self.writer.flush().await;
             }
             self.writer.shutdown().await;
+            if nothing_to_come
+                && self.reader.pending_bytes() == 0
+                && self.reader.unread_on_socket() == Some(0)
+            {
+                return;
+            }
+            while let Ok(Some(_)) = self.reader.try_next() {}
             while matches!(self.reader.fill().await, Ok(n) if n > 0) {
                 while let Ok(Some(_)) = self.reader.try_next() {}
             }
@@ -613,6 +626,11 @@ impl PacketReader {
     /// Bytes read but not yet decoded.
     pub fn pending_bytes(&self) -> usize {
         self.buf.len()
+    }
+
+    /// Bytes the kernel holds for this connection, not read yet (`None`: not known).
+    pub fn unread_on_socket(&self) -> Option<usize> {
+        transport::unread(self.socket)
     }
 }
 

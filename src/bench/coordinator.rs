@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::broker_sys;
 use super::broker_usage;
 use super::connections::{self, client_options};
 use super::header::Stream;
@@ -91,6 +92,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
         ack_latency: None,
         schedule_lag: None,
         broker: None,
+        broker_sys: None,
         connect: ConnectFigures::default(),
         errors: BTreeMap::new(),
         reconnects: 0,
@@ -307,6 +309,22 @@ async fn run_messages(
     found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
+    // Before any client connects: the broker's heap and client count without the run's load.
+    let (sys_done_tx, sys_done_rx) = watch::channel(false);
+    let sys_watch = if plan.broker_sys {
+        let mut opts = base.clone();
+        opts.client_id = format!("{}-sys", plan.id_prefix);
+        opts.clean = true;
+        match broker_sys::start(opts, sys_done_rx).await {
+            Ok(w) => Some(w),
+            Err(why) => {
+                result.notes.push(format!("--broker-sys: {why}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
     let connect_began = Instant::now();
     let mut connect_times = Latency::default();
     let (start_tx, start_rx) = watch::channel(None);
@@ -472,6 +490,10 @@ async fn run_messages(
     shared.seconds.fill(&mut result.series);
     if let Some(watch) = broker_watch {
         result.broker = watch.await.ok().flatten();
+    }
+    let _ = sys_done_tx.send(true);
+    if let Some(watch) = sys_watch {
+        result.broker_sys = watch.finish(end).await;
     }
 
     let size_mb = plan.size as f64 / 1e6;
@@ -658,12 +680,24 @@ async fn run_messages(
     }
     *found = problems;
     result.reconnects = pub_out.iter().chain(&sub_out).map(|o| o.reconnects).sum();
+    if let Some(why) = pub_out
+        .iter()
+        .chain(&sub_out)
+        .find_map(|o| o.first_loss.as_ref())
+    {
+        // A run with reconnections measured the broker's recovery too: say so, with the cause.
+        result.notes.push(format!(
+            "connections were lost and re-established {} times (first: {why}); unacknowledged \
+             QoS 1/2 messages were sent again, and QoS 0 messages sent meanwhile may be lost",
+            result.reconnects
+        ));
+    }
     if plan.mode != BenchMode::Sub {
         if plan.rate > 0.0 {
             result.notes.push(
                 "latency is measured from each message's intended send time, so broker stalls \
-                 show in the percentiles (coordinated omission corrected); it includes up to \
-                 about 1 ms of the sender's timer granularity"
+                 show in the percentiles (coordinated omission corrected); the generator's own \
+                 lateness is reported apart as schedule lag"
                     .into(),
             );
         } else {

@@ -7,6 +7,7 @@
 
 pub mod assert;
 pub mod body;
+pub mod broker_sys;
 pub mod broker_usage;
 pub mod connections;
 pub mod coordinator;

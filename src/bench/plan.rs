@@ -63,6 +63,8 @@ pub struct Plan {
     /// Added to each publisher's index in the header.
     pub publisher_offset: u32,
     pub broker_pid: Option<u32>,
+    /// Read the broker's `$SYS` tree before and after the run.
+    pub broker_sys: bool,
     /// The broker runs in this process, sharing its cores.
     pub embedded_broker: bool,
 }
@@ -298,6 +300,7 @@ impl Plan {
             run_id: args.run_id.unwrap_or_else(rand::random),
             publisher_offset: args.publisher_offset,
             broker_pid: args.broker_pid,
+            broker_sys: args.broker_sys,
             embedded_broker: args.embedded_broker,
         })
     }

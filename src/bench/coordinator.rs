@@ -13,7 +13,6 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use super::broker_usage;
 use super::connections::{self, client_options};
 use super::header::Stream;
 use super::limits::{self, FD_RESERVE};
@@ -25,6 +24,7 @@ use super::result::{
 };
 use super::shared::{Ready, Shared, Window};
 use super::stats::{Latency, Series, Totals, rate};
+use super::{agent, broker_usage};
 use super::{publisher, subscriber};
 use crate::cli::bench::BenchMode;
 use crate::conn::opener::{self, Pacing};
@@ -32,9 +32,6 @@ use crate::conn::topic::matches as topic_matches;
 use crate::conn::{Client, ConnectOptions, Setup};
 use crate::error::Signal;
 use crate::signals::Signals;
-
-/// Schedule lag (p99) above which the generator, not the broker, limits the latency figures.
-const LATE_GENERATOR_US: u64 = 1_000;
 
 /// What a run produced: the result, and the signal that cut it short, if any.
 pub struct Outcome {
@@ -98,6 +95,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
         clients: Vec::new(),
         assertions: Vec::new(),
         notes: Vec::new(),
+        shard: None,
     }
 }
 
@@ -108,7 +106,8 @@ fn rfc3339(t: DateTime<Local>) -> String {
 /// Runs the plan. Errors are failures to start (no client could connect, a subscription was
 /// refused); everything that happens once the run has started ends up in the result.
 pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome> {
-    limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
+    let open_files_limit = limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
+    let (began, cpu_before) = (Instant::now(), limits::cpu_seconds());
     let mut result = skeleton(&plan, &base);
     if !plan.quiet {
         eprint!("{}", super::export::text::banner(&result));
@@ -151,6 +150,13 @@ pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome
             .await?
         }
     }
+    let load = agent::Load {
+        cpu_s: limits::cpu_seconds().zip(cpu_before).map(|(a, b)| a - b),
+        wall: began.elapsed(),
+        open_files: shared.open_files.load(Ordering::Relaxed).checked_sub(1),
+        open_files_limit,
+    };
+    agent::assess(&shared.plan, &load, &mut result);
     let delivery_failed = problems.keys().any(Problem::is_delivery);
     result.errors = problems.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     let signal = shared.signal();
@@ -361,9 +367,13 @@ async fn run_messages(
         rss_bytes: None,
     };
 
-    // The start barrier: every client is connected (and subscribed) before anyone sends.
+    // The start barrier: every client is connected (and subscribed) before anyone sends, and
+    // with --start-at, the agents of a many-machine run start together.
+    let late = agent::wait_for_start(plan.start_at, plan.quiet).await;
+    shared.note_open_files();
     let start = Instant::now();
     let start_wall = Local::now();
+    let started = std::time::SystemTime::now();
     let window = Window {
         start,
         measure_from: start + plan.warmup,
@@ -410,7 +420,13 @@ async fn run_messages(
     if plan.mode == BenchMode::Pubsub {
         // Drain: wait for what is still on its way, until all expected arrived or nothing moved
         // for the drain period.
-        let expected: u64 = (0..plan.subscribers).map(expected_for).sum();
+        let expected: u64 = if plan.shard.is_some_and(|s| s.count > 1) {
+            // Other shards' publishers send here too: without a known count, only a quiet
+            // drain period ends the wait.
+            agent::expected_from_all_shards(plan).unwrap_or(u64::MAX)
+        } else {
+            (0..plan.subscribers).map(expected_for).sum()
+        };
         let mut last = shared.counters.received.load(Ordering::Relaxed);
         let mut last_change = Instant::now();
         while !shared.aborted() {
@@ -632,7 +648,7 @@ async fn run_messages(
     }
     result.schedule_lag = lag.summary();
     if let Some(l) = &result.schedule_lag
-        && l.p99_us > LATE_GENERATOR_US
+        && l.p99_us > agent::LATE_GENERATOR_US
     {
         result.notes.push(format!(
             "the generator itself was late: schedule lag p99 {} (max {}), so latency includes \
@@ -657,6 +673,13 @@ async fn run_messages(
         ));
     }
     *found = problems;
+    result.shard = agent::part(plan, started, late, &pub_out, &sub_out);
+    if result.shard.as_ref().is_some_and(|s| s.count > 1) && plan.mode == BenchMode::Pubsub {
+        result.notes.push(
+            "one shard of a run: lost and expected count only this shard's publishers;              `mqtk bench merge` counts loss across all shards"
+                .into(),
+        );
+    }
     result.reconnects = pub_out.iter().chain(&sub_out).map(|o| o.reconnects).sum();
     if plan.mode != BenchMode::Sub {
         if plan.rate > 0.0 {
@@ -708,6 +731,8 @@ async fn run_conn(
     found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
+    let late = agent::wait_for_start(plan.start_at, plan.quiet).await;
+    let started = std::time::SystemTime::now();
     let start = Instant::now();
     let start_wall = Local::now();
     let (done_tx, done_rx) = watch::channel(false);
@@ -746,6 +771,7 @@ async fn run_conn(
         }
     }
     rss = rss.max(limits::resident_bytes());
+    shared.note_open_files();
     let _ = stop_tx.send(true);
     let handles = spawner.await.unwrap_or_default();
     if shared.aborted() {
@@ -782,5 +808,6 @@ async fn run_conn(
     if lost > 0 {
         found.insert(Problem::ConnectionLost, lost);
     }
+    result.shard = agent::part(plan, started, late, &[], &[]);
     Ok(())
 }

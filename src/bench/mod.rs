@@ -5,6 +5,7 @@
 //! the coordinator opens the clients and starts them at a barrier; each role (publisher,
 //! subscriber, held connection) is an event handler on the connection layer's client engine.
 
+pub mod agent;
 pub mod assert;
 pub mod body;
 pub mod broker_usage;
@@ -20,6 +21,7 @@ pub mod plan;
 pub mod progress;
 pub mod publisher;
 pub mod result;
+pub mod shard;
 pub mod shared;
 pub mod stats;
 pub mod subscriber;

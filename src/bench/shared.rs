@@ -35,6 +35,8 @@ pub struct Shared {
     pub signal: AtomicU64,
     /// Latency, duplicates and gaps per second of the run.
     pub seconds: PerSecond,
+    /// Descriptors open once every client was connected, plus one (0: not known).
+    pub open_files: AtomicU64,
 }
 
 impl Shared {
@@ -46,6 +48,14 @@ impl Shared {
             abort: AtomicBool::new(false),
             signal: AtomicU64::new(0),
             seconds: PerSecond::default(),
+            open_files: AtomicU64::new(0),
+        }
+    }
+
+    /// Records the open descriptors now (all clients connected), for the agent's load figures.
+    pub fn note_open_files(&self) {
+        if let Some(n) = super::limits::open_files() {
+            self.open_files.store(n + 1, Ordering::Relaxed);
         }
     }
 

@@ -2,11 +2,12 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{ConnectArgs, QosLevel, values};
+use crate::bench::shard::{self, ShardSpec};
 
 /// What `mqtk bench` runs.
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -186,9 +187,9 @@ pub struct BenchArgs {
     )]
     pub total_rate: Option<f64>,
 
-    /// Topic template: %i is the client index, %c the client id (one topic per publisher by
-    /// default; give a topic without % for all publishers to share it). `bench sub` also takes a
-    /// filter here
+    /// Topic template: %i is the client index, %c the client id, %r the run id (one topic per
+    /// publisher by default; give a topic without % for all publishers to share it). `bench sub`
+    /// also takes a filter here. With --shard the default is mqtk-bench/%r/%i
     #[arg(
         short = 't',
         long,
@@ -257,6 +258,20 @@ pub struct BenchArgs {
         help_heading = "Load"
     )]
     pub publisher_offset: u32,
+
+    /// Run only shard I of N of this plan (I from 0): its exact share of the publishers,
+    /// subscribers and connections, with client ids and topic indices unique across shards; the
+    /// other flags stay the same on every agent. `auto` reads the index from Kubernetes
+    /// (JOB_COMPLETION_INDEX) or Nomad (NOMAD_ALLOC_INDEX) and the count from auto/N or
+    /// MQTK_SHARDS. Merge the agents' --json results with `mqtk bench merge`
+    #[arg(long, value_parser = shard::parse_spec, value_name = "I/N|auto", help_heading = "Shards")]
+    pub shard: Option<ShardSpec>,
+
+    /// Connect every client first, then start at this instant (Unix seconds or RFC 3339, e.g.
+    /// 2026-01-02T03:04:05Z), so agents on several machines start together; an agent not
+    /// connected by then starts late, says so and is flagged in its result
+    #[arg(long = "start-at", value_parser = shard::parse_start_at, value_name = "TIME", help_heading = "Shards")]
+    pub start_at: Option<SystemTime>,
 
     /// Process id of a broker on this machine: report its CPU use and resident memory over the
     /// run, to tell a saturated broker from a saturated generator (Linux)

@@ -206,9 +206,9 @@ mod tests {
     fn expects_every_shards_messages() {
         let base = ["--pubs", "10", "--subs", "3", "-n", "7", "--run-id", "5"];
         let p = plan(&[&base[..], &["--shard", "1/2"]].concat());
-        // Subscriber 1 of 3 (global) is this shard's first: 1 subscriber * 10 publishers * 7.
-        assert_eq!(p.subscribers, 1);
-        assert_eq!(expected_from_all_shards(&p), Some(70));
+        // Subscribers 1 and 2 of 3 run here, each expecting 10 publishers * 7 messages.
+        assert_eq!((p.firsts.subscribers, p.subscribers), (1, 2));
+        assert_eq!(expected_from_all_shards(&p), Some(140));
         let p = plan(
             &[
                 &base[..],
@@ -218,7 +218,16 @@ mod tests {
         );
         // Subscriber 0 matches only publisher 0's topic.
         assert_eq!(expected_from_all_shards(&p), Some(7));
-        let p = plan(&["--shard", "0/2", "--run-id", "5", "--duration", "2s"]);
+        let p = plan(&[
+            "--shard",
+            "0/2",
+            "--run-id",
+            "5",
+            "--duration",
+            "2s",
+            "--subs",
+            "2",
+        ]);
         assert_eq!(expected_from_all_shards(&p), None);
     }
 }

@@ -15,6 +15,7 @@ pub mod export;
 pub mod hdr;
 pub mod header;
 pub mod limits;
+pub mod merge;
 pub mod outcome;
 pub mod pacer;
 pub mod plan;

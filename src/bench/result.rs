@@ -287,6 +287,9 @@ pub struct ShardFigures {
     pub agent: AgentFigures,
     /// Why this agent may have limited the figures (empty: it did not).
     pub saturated: Vec<String>,
+    /// A merged result: how many shards it combines (0: one agent's own part).
+    #[serde(default)]
+    pub merged: u32,
     /// A merged result: the shards that started late, or saturated, by index.
     #[serde(default)]
     pub late_shards: Vec<u32>,

@@ -53,6 +53,38 @@ pub enum BenchCommand {
     /// first is the baseline
     #[command(disable_help_flag = true)]
     Report(BenchReportArgs),
+
+    /// Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into
+    /// the one report of the whole run: histograms added, counters and per-second series
+    /// summed, loss counted across shards; --assert gives one verdict
+    #[command(disable_help_flag = true)]
+    Merge(BenchMergeArgs),
+}
+
+/// `mqtk bench merge`.
+#[derive(Args, Debug)]
+pub struct BenchMergeArgs {
+    /// The result of every shard of one run, each once (lines starting `mqtk: `, as `kubectl
+    /// logs` mixes them in, are skipped)
+    #[arg(required = true, value_name = "RESULT.json")]
+    pub results: Vec<PathBuf>,
+
+    /// Print the merged result as one JSON document
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print a CSV header and one row for the merged run
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+
+    /// Check a threshold on the merged run, e.g. 'p99 < 20ms', 'lost == 0' (repeatable); any
+    /// failure exits 7
+    #[arg(long = "assert", value_name = "EXPR")]
+    pub asserts: Vec<String>,
+
+    /// Charts under the summary: auto (on a terminal), always, never
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub charts: ChartsChoice,
 }
 
 /// `mqtk bench report`.

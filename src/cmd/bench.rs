@@ -18,8 +18,10 @@ use crate::error::{self, Failure, Kind};
 use crate::signals::interrupted;
 
 pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
-    if let Some(BenchCommand::Report(report_args)) = args.command.take() {
-        return super::bench_report::run(report_args);
+    match args.command.take() {
+        Some(BenchCommand::Report(a)) => return super::bench_report::run(a),
+        Some(BenchCommand::Merge(a)) => return super::bench_merge::run(a),
+        None => {}
     }
     let plan = Plan::from_args(&args)?;
     // Kept alive until the bench is over; dropping it stops the broker.

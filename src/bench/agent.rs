@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime};
 
+use tokio::time::Instant;
+
 use super::outcome::ClientOutcome;
 use super::plan::Plan;
 use super::result::{
@@ -23,16 +25,15 @@ const SATURATED: f64 = 0.9;
 /// times publishers); above it loss across shards is not counted.
 pub const MAX_MATCHES: u64 = 50_000_000;
 
-/// Waits for `--start-at`; returns how late this agent is (zero when on time or not asked).
-pub async fn wait_for_start(at: Option<SystemTime>, quiet: bool) -> Duration {
+/// The instant the run starts: `--start-at` on this process's monotonic clock, or now when it
+/// is not given or already past; and how late this agent is (zero when on time).
+pub fn start_instant(at: Option<SystemTime>, quiet: bool) -> (Instant, Duration) {
+    let now = Instant::now();
     let Some(at) = at else {
-        return Duration::ZERO;
+        return (now, Duration::ZERO);
     };
     match at.duration_since(SystemTime::now()) {
-        Ok(wait) => {
-            tokio::time::sleep(wait).await;
-            Duration::ZERO
-        }
+        Ok(wait) => (now + wait, Duration::ZERO),
         Err(e) => {
             let late = e.duration();
             crate::output::warn(
@@ -43,7 +44,7 @@ pub async fn wait_for_start(at: Option<SystemTime>, quiet: bool) -> Duration {
                     late.as_secs_f64()
                 ),
             );
-            late
+            (now, late)
         }
     }
 }

@@ -369,11 +369,10 @@ async fn run_messages(
 
     // The start barrier: every client is connected (and subscribed) before anyone sends, and
     // with --start-at, the agents of a many-machine run start together.
-    let late = agent::wait_for_start(plan.start_at, plan.quiet).await;
+    // The subscribers learn the start before it comes: another agent's first messages may
+    // arrive a few milliseconds before this one's clock reaches it.
+    let (start, late) = agent::start_instant(plan.start_at, plan.quiet);
     shared.note_open_files();
-    let start = Instant::now();
-    let start_wall = Local::now();
-    let started = std::time::SystemTime::now();
     let window = Window {
         start,
         measure_from: start + plan.warmup,
@@ -384,6 +383,9 @@ async fn run_messages(
         .map(|pid| broker_usage::spawn(pid, done_rx.clone()));
     let sampler = spawn_sampler(shared, start, done_rx);
     let _ = start_tx.send(Some(window));
+    tokio::time::sleep_until(start).await;
+    let start_wall = Local::now();
+    let started = std::time::SystemTime::now();
 
     let mut pub_set = JoinSet::new();
     for ready in pubs {
@@ -731,9 +733,9 @@ async fn run_conn(
     found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
-    let late = agent::wait_for_start(plan.start_at, plan.quiet).await;
+    let (start, late) = agent::start_instant(plan.start_at, plan.quiet);
+    tokio::time::sleep_until(start).await;
     let started = std::time::SystemTime::now();
-    let start = Instant::now();
     let start_wall = Local::now();
     let (done_tx, done_rx) = watch::channel(false);
     let sampler = spawn_sampler(shared, start, done_rx);

@@ -281,7 +281,7 @@ impl Plan {
             format!("{}", args.size),
             format!("{}", args.rate),
             format!("{:?}", args.total_rate),
-            format!("{}", args.sub_rate),
+            // Not --sub-rate: one agent may play the slow consumer of a run.
             format!("{:?}", args.payload_template),
             topic_template.clone(),
             format!("{:?}", args.filter),

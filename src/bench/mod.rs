@@ -11,6 +11,7 @@ pub mod body;
 pub mod broker_usage;
 pub mod connections;
 pub mod coordinator;
+pub mod deploy;
 pub mod export;
 pub mod hdr;
 pub mod header;

@@ -59,6 +59,71 @@ pub enum BenchCommand {
     /// summed, loss counted across shards; --assert gives one verdict
     #[command(disable_help_flag = true)]
     Merge(BenchMergeArgs),
+
+    /// Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or
+    /// Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench
+    /// flags]`; each agent runs `--shard auto` with one run id and one --start-at
+    #[command(disable_help_flag = true)]
+    Plan(BenchPlanArgs),
+}
+
+/// The placement engine `bench plan` writes a job for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// A Kubernetes Indexed Job (YAML): kubectl apply -f
+    K8s,
+    /// A Nomad batch job (API JSON): nomad job run -json
+    Nomad,
+}
+
+/// `mqtk bench plan`.
+#[derive(Args, Debug)]
+pub struct BenchPlanArgs {
+    /// k8s or nomad
+    #[arg(value_enum, value_name = "ENGINE")]
+    pub engine: Engine,
+
+    /// Number of agents (shards) to run the bench as
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(shard::MAX_SHARDS)), value_name = "N")]
+    pub shards: u32,
+
+    /// Container image with mqtk on its PATH
+    #[arg(long, value_name = "IMAGE")]
+    pub image: String,
+
+    /// Start the run this long after the plan is printed (pods must be scheduled, images
+    /// pulled and every client connected by then)
+    #[arg(long = "start-in", default_value = "2m", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub start_in: Duration,
+
+    /// Job name [default: mqtk-bench-<run id>]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Kubernetes or Nomad namespace
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Nomad datacenters
+    #[arg(long, value_delimiter = ',', default_value = "dc1", value_name = "DCS")]
+    pub datacenters: Vec<String>,
+
+    /// CPU cores each agent asks for
+    #[arg(long, default_value_t = 1.0, value_name = "CORES")]
+    pub cpu: f64,
+
+    /// Memory each agent asks for (and is limited to), MiB
+    #[arg(long, default_value_t = 1024, value_name = "MIB")]
+    pub memory: u64,
+
+    /// The bench flags every agent runs with, as for a one-machine `mqtk bench` (mode first if
+    /// not pubsub); the plan adds --shard auto, --run-id, --start-at, --json and --quiet
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "BENCH FLAGS"
+    )]
+    pub bench: Vec<String>,
 }
 
 /// `mqtk bench merge`.

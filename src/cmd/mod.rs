@@ -8,6 +8,7 @@ use crate::error;
 
 pub mod bench;
 pub mod bench_merge;
+pub mod bench_plan;
 pub mod bench_report;
 #[cfg(feature = "broker")]
 pub mod broker;

@@ -131,6 +131,8 @@ pub fn part(
 /// The agent's own load over the run, and the reasons it may have been the bottleneck.
 pub struct Load {
     pub cpu_s: Option<f64>,
+    /// The whole machine's busy share over the run (other agents, the broker, anything else).
+    pub machine_busy: Option<f64>,
     pub wall: Duration,
     pub open_files: Option<u64>,
     pub open_files_limit: u64,
@@ -155,6 +157,7 @@ pub fn assess(plan: &Plan, load: &Load, result: &mut BenchResult) {
     part.agent = AgentFigures {
         cpu_s,
         cpu_busy: busy,
+        machine_busy: load.machine_busy,
         cores,
         open_files: load.open_files,
         open_files_limit: limit,
@@ -164,6 +167,14 @@ pub fn assess(plan: &Plan, load: &Load, result: &mut BenchResult) {
     let mut why = Vec::new();
     if busy >= SATURATED {
         why.push(format!("CPU {:.0}% of {cores} cores busy", busy * 100.0));
+    } else if let Some(m) = load.machine_busy
+        && m >= SATURATED
+    {
+        why.push(format!(
+            "the machine's CPU {:.0}% busy ({:.0}% of it mqtk's): other processes compete",
+            m * 100.0,
+            busy * 100.0
+        ));
     }
     if let Some(l) = &result.schedule_lag
         && l.p99_us > LATE_GENERATOR_US

@@ -107,7 +107,7 @@ fn rfc3339(t: DateTime<Local>) -> String {
 /// refused); everything that happens once the run has started ends up in the result.
 pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome> {
     let open_files_limit = limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
-    let (began, cpu_before) = (Instant::now(), limits::cpu_seconds());
+    let began = super::shared::LoadMark::now();
     let mut result = skeleton(&plan, &base);
     if !plan.quiet {
         eprint!("{}", super::export::text::banner(&result));
@@ -150,9 +150,18 @@ pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome
             .await?
         }
     }
+    // From the start barrier (connecting and waiting for --start-at left out) when there was one.
+    let from = *shared.started.get().unwrap_or(&began);
+    let to = super::shared::LoadMark::now();
     let load = agent::Load {
-        cpu_s: limits::cpu_seconds().zip(cpu_before).map(|(a, b)| a - b),
-        wall: began.elapsed(),
+        cpu_s: to.cpu_s.zip(from.cpu_s).map(|(a, b)| a - b),
+        machine_busy: to
+            .machine
+            .zip(from.machine)
+            .and_then(|((b1, t1), (b0, t0))| {
+                (t1 > t0).then(|| b1.saturating_sub(b0) as f64 / (t1 - t0) as f64)
+            }),
+        wall: to.at - from.at,
         open_files: shared.open_files.load(Ordering::Relaxed).checked_sub(1),
         open_files_limit,
     };
@@ -384,6 +393,7 @@ async fn run_messages(
     let sampler = spawn_sampler(shared, start, done_rx);
     let _ = start_tx.send(Some(window));
     tokio::time::sleep_until(start).await;
+    let _ = shared.started.set(super::shared::LoadMark::now());
     let start_wall = Local::now();
     let started = std::time::SystemTime::now();
 
@@ -735,6 +745,7 @@ async fn run_conn(
     let plan = &shared.plan;
     let (start, late) = agent::start_instant(plan.start_at, plan.quiet);
     tokio::time::sleep_until(start).await;
+    let _ = shared.started.set(super::shared::LoadMark::now());
     let started = std::time::SystemTime::now();
     let start_wall = Local::now();
     let (done_tx, done_rx) = watch::channel(false);

@@ -73,6 +73,22 @@ pub fn cpu_seconds() -> Option<f64> {
     None
 }
 
+/// The machine's CPU time counters (Linux `/proc/stat`): (busy, total) in clock ticks, over all
+/// cores; two readings give the machine's busy share in between.
+pub fn machine_cpu_ticks() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().find(|l| l.starts_with("cpu "))?;
+    let ticks: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let total: u64 = ticks.iter().take(8).sum();
+    // idle and iowait
+    let idle = ticks.get(3)? + ticks.get(4).copied().unwrap_or(0);
+    Some((total - idle, total))
+}
+
 /// Descriptors this process has open (Linux).
 pub fn open_files() -> Option<u64> {
     Some(std::fs::read_dir("/proc/self/fd").ok()?.count() as u64)
@@ -93,6 +109,7 @@ mod tests {
     fn process_figures_on_linux() {
         if cfg!(target_os = "linux") {
             assert!(cpu_seconds().is_some_and(|s| s >= 0.0));
+            assert!(machine_cpu_ticks().is_some_and(|(busy, total)| busy <= total && total > 0));
             assert!(open_files().is_some_and(|n| n >= 3));
             assert!(ephemeral_ports().is_some_and(|n| n > 1000));
         }

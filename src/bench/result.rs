@@ -328,6 +328,9 @@ pub struct AgentFigures {
     /// CPU time mqtk used over the run, seconds, and as a fraction of all the machine's cores.
     pub cpu_s: f64,
     pub cpu_busy: f64,
+    /// The whole machine's CPU busy share over the run (Linux), whoever used it.
+    #[serde(default)]
+    pub machine_busy: Option<f64>,
     pub cores: u32,
     /// Open descriptors once every client was connected, and the limit.
     pub open_files: Option<u64>,

@@ -37,6 +37,26 @@ pub struct Shared {
     pub seconds: PerSecond,
     /// Descriptors open once every client was connected, plus one (0: not known).
     pub open_files: AtomicU64,
+    /// Time and CPU counters at the start barrier: the agent's load is measured from there.
+    pub started: std::sync::OnceLock<LoadMark>,
+}
+
+/// Time and CPU counters at one instant.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadMark {
+    pub at: std::time::Instant,
+    pub cpu_s: Option<f64>,
+    pub machine: Option<(u64, u64)>,
+}
+
+impl LoadMark {
+    pub fn now() -> LoadMark {
+        LoadMark {
+            at: std::time::Instant::now(),
+            cpu_s: super::limits::cpu_seconds(),
+            machine: super::limits::machine_cpu_ticks(),
+        }
+    }
 }
 
 impl Shared {
@@ -49,6 +69,7 @@ impl Shared {
             signal: AtomicU64::new(0),
             seconds: PerSecond::default(),
             open_files: AtomicU64::new(0),
+            started: std::sync::OnceLock::new(),
         }
     }
 

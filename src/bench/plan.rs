@@ -271,7 +271,7 @@ impl Plan {
             args.topic.clone()
         };
         let fingerprint_text = [
-            format!("{m}"),
+            m.to_string(),
             format!("{}", args.qos.0),
             format!("{}", args.publishers),
             format!("{}", args.subscribers),

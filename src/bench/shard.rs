@@ -126,7 +126,7 @@ pub fn slice(total: u32, s: Shard) -> (u32, u32) {
 pub fn parse_start_at(text: &str) -> Result<SystemTime, String> {
     let t = text.trim();
     if let Ok(secs) = t.parse::<f64>() {
-        if !secs.is_finite() || secs < 0.0 || secs > 1e11 {
+        if !secs.is_finite() || !(0.0..=1e11).contains(&secs) {
             return Err(format!("'{text}' is not a Unix time in seconds"));
         }
         return Ok(UNIX_EPOCH + Duration::from_secs_f64(secs));

@@ -58,13 +58,13 @@ pub enum BenchCommand {
     /// the one report of the whole run: histograms added, counters and per-second series
     /// summed, loss counted across shards; --assert gives one verdict
     #[command(disable_help_flag = true)]
-    Merge(BenchMergeArgs),
+    Merge(Box<BenchMergeArgs>),
 
     /// Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or
     /// Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench
     /// flags]`; each agent runs `--shard auto` with one run id and one --start-at
     #[command(disable_help_flag = true)]
-    Plan(BenchPlanArgs),
+    Plan(Box<BenchPlanArgs>),
 }
 
 /// The placement engine `bench plan` writes a job for.

@@ -20,8 +20,8 @@ use crate::signals::interrupted;
 pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
     match args.command.take() {
         Some(BenchCommand::Report(a)) => return super::bench_report::run(a),
-        Some(BenchCommand::Merge(a)) => return super::bench_merge::run(a),
-        Some(BenchCommand::Plan(a)) => return super::bench_plan::run(a),
+        Some(BenchCommand::Merge(a)) => return super::bench_merge::run(*a),
+        Some(BenchCommand::Plan(a)) => return super::bench_plan::run(*a),
         None => {}
     }
     let plan = Plan::from_args(&args)?;

@@ -119,7 +119,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
-        Command::Bench(args) => bench::run(args),
+        Command::Bench(args) => bench::run(*args),
         Command::Rr(args) => rr::run(args),
         Command::Sys(args) => sys::run(args),
         Command::Generate(args) => generate::run(&args),

@@ -25,8 +25,26 @@ const SATURATED: f64 = 0.9;
 /// times publishers); above it loss across shards is not counted.
 pub const MAX_MATCHES: u64 = 50_000_000;
 
-/// The instant the run starts: `--start-at` on this process's monotonic clock, or now when it
-/// is not given or already past; and how late this agent is (zero when on time).
+/// How long an agent waits for the coordinator's GO.
+const GO_WAIT: Duration = Duration::from_secs(3600);
+
+/// The instant the run starts (the coordinator's GO with `--control`, else `--start-at`) on
+/// this process's monotonic clock, and how late this agent is.
+pub async fn start(shared: &super::shared::Shared) -> anyhow::Result<(Instant, Duration)> {
+    let plan = &shared.plan;
+    let at = match &shared.link {
+        Some(link) => {
+            let go = link.ready(GO_WAIT).await?;
+            let _ = shared.clock_offset_s.set(go.clock_offset_s);
+            Some(go.start_at)
+        }
+        None => plan.start_at,
+    };
+    Ok(start_instant(at, plan.quiet))
+}
+
+/// `at` on this process's monotonic clock, or now when it is not given or already past; and
+/// how late this agent is (zero when on time).
 pub fn start_instant(at: Option<SystemTime>, quiet: bool) -> (Instant, Duration) {
     let now = Instant::now();
     let Some(at) = at else {

@@ -106,13 +106,24 @@ fn rfc3339(t: DateTime<Local>) -> String {
 /// Runs the plan. Errors are failures to start (no client could connect, a subscription was
 /// refused); everything that happens once the run has started ends up in the result.
 pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome> {
+    execute_linked(plan, base, None).await
+}
+
+/// [`execute`] for an agent under `--control`: the link's GO starts the run.
+pub async fn execute_linked(
+    plan: Plan,
+    base: ConnectOptions,
+    link: Option<super::control::AgentLink>,
+) -> anyhow::Result<Outcome> {
     let open_files_limit = limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
     let began = super::shared::LoadMark::now();
     let mut result = skeleton(&plan, &base);
     if !plan.quiet {
         eprint!("{}", super::export::text::banner(&result));
     }
-    let shared = Arc::new(Shared::new(plan));
+    let mut shared = Shared::new(plan);
+    shared.link = link;
+    let shared = Arc::new(shared);
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
     let mut signals = Signals::new()?;
@@ -380,7 +391,7 @@ async fn run_messages(
     // with --start-at, the agents of a many-machine run start together.
     // The subscribers learn the start before it comes: another agent's first messages may
     // arrive a few milliseconds before this one's clock reaches it.
-    let (start, late) = agent::start_instant(plan.start_at, plan.quiet);
+    let (start, late) = agent::start(shared).await?;
     shared.note_open_files();
     let window = Window {
         start,
@@ -686,6 +697,9 @@ async fn run_messages(
     }
     *found = problems;
     result.shard = agent::part(plan, started, late, &pub_out, &sub_out);
+    if let Some(s) = &mut result.shard {
+        s.clock_offset_s = shared.clock_offset_s.get().copied();
+    }
     if result.shard.as_ref().is_some_and(|s| s.count > 1) && plan.mode == BenchMode::Pubsub {
         result.notes.push(
             "one shard of a run: lost and expected count only this shard's publishers;              `mqtk bench merge` counts loss across all shards"
@@ -743,7 +757,7 @@ async fn run_conn(
     found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
-    let (start, late) = agent::start_instant(plan.start_at, plan.quiet);
+    let (start, late) = agent::start(shared).await?;
     tokio::time::sleep_until(start).await;
     let _ = shared.started.set(super::shared::LoadMark::now());
     let started = std::time::SystemTime::now();
@@ -822,5 +836,8 @@ async fn run_conn(
         found.insert(Problem::ConnectionLost, lost);
     }
     result.shard = agent::part(plan, started, late, &[], &[]);
+    if let Some(s) = &mut result.shard {
+        s.clock_offset_s = shared.clock_offset_s.get().copied();
+    }
     Ok(())
 }

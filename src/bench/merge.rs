@@ -241,6 +241,21 @@ pub fn merge(parts: &[Part]) -> anyhow::Result<BenchResult> {
             ));
         }
     }
+    let offsets: Vec<f64> = parts
+        .iter()
+        .filter_map(|p| shard(p).clock_offset_s)
+        .collect();
+    if !offsets.is_empty() {
+        let lo = offsets.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = offsets.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        notes.push(format!(
+            "agents' clocks against the coordinator's, measured as its GO arrived (the offset \
+             plus the GO's one-way delay): {:.3} ms to {:.3} ms; cross-agent latency is only as \
+             good as that",
+            lo * 1e3,
+            hi * 1e3
+        ));
+    }
     if mode.subscribes() && parts.len() > 1 {
         notes.push(
             "end-to-end latency between agents on different machines includes their clock \

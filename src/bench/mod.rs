@@ -10,6 +10,7 @@ pub mod assert;
 pub mod body;
 pub mod broker_usage;
 pub mod connections;
+pub mod control;
 pub mod coordinator;
 pub mod deploy;
 pub mod export;

@@ -81,6 +81,8 @@ pub struct Plan {
     pub start_at: Option<SystemTime>,
     /// Fingerprint of everything the agents of one run must agree on (not the shard index).
     pub fingerprint: u64,
+    /// `--control`: the control broker and topics (the agent waits for its GO).
+    pub control: Option<super::control::Control>,
 }
 
 /// One number per role: publishers, subscribers, connections.
@@ -257,6 +259,11 @@ impl Plan {
             Some(spec) => Some(shard::resolve(spec, |name| std::env::var(name).ok())?),
             None => None,
         };
+        if args.control.is_some() && (shard.is_none() || args.run_id.is_none()) {
+            return Err(usage(
+                "--control needs --shard I/N and --run-id (the coordinator is given the same run id)",
+            ));
+        }
         let sharded = shard.is_some_and(|s| s.count > 1);
         // Agents must agree on the run id without talking: it is given, or derived from the
         // plan and its start instant (so the next run of the same plan gets another one).
@@ -410,6 +417,14 @@ impl Plan {
             totals,
             start_at: args.start_at,
             fingerprint,
+            control: match (&args.control, shard) {
+                (Some(url), Some(s)) => Some(super::control::parse_url(
+                    url,
+                    run_id,
+                    format!("mqtk-agent-{run_id:08x}-{}", s.index),
+                )?),
+                _ => None,
+            },
         })
     }
 

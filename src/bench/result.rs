@@ -278,6 +278,10 @@ pub struct ShardFigures {
     /// `--start-at` (0 when on time).
     pub started_s: f64,
     pub late_s: f64,
+    /// `--control`: this agent's clock minus the coordinator's, measured as the GO arrived (so
+    /// it includes the GO's one-way delay).
+    #[serde(default)]
+    pub clock_offset_s: Option<f64>,
     /// Messages each of this shard's publishers sent, by global publisher index.
     pub streams: Vec<StreamSent>,
     /// This shard's subscribers grouped by filter, with the distinct messages of this run they

@@ -39,6 +39,10 @@ pub struct Shared {
     pub open_files: AtomicU64,
     /// Time and CPU counters at the start barrier: the agent's load is measured from there.
     pub started: std::sync::OnceLock<LoadMark>,
+    /// `--control`: the link to the coordinator, whose GO starts the run.
+    pub link: Option<super::control::AgentLink>,
+    /// This agent's clock offset against the coordinator's, measured from its GO.
+    pub clock_offset_s: std::sync::OnceLock<f64>,
 }
 
 /// Time and CPU counters at one instant.
@@ -70,6 +74,8 @@ impl Shared {
             seconds: PerSecond::default(),
             open_files: AtomicU64::new(0),
             started: std::sync::OnceLock::new(),
+            link: None,
+            clock_offset_s: std::sync::OnceLock::new(),
         }
     }
 

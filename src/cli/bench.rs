@@ -65,6 +65,57 @@ pub enum BenchCommand {
     /// flags]`; each agent runs `--shard auto` with one run id and one --start-at
     #[command(disable_help_flag = true)]
     Plan(Box<BenchPlanArgs>),
+
+    /// Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench
+    /// --shard I/N --control URL`), send GO, print the merged report once every result arrived;
+    /// agents that left (their last will) or did not answer are named, and the exit is non-zero
+    #[command(disable_help_flag = true)]
+    Coordinate(Box<BenchCoordinateArgs>),
+}
+
+/// `mqtk bench coordinate`.
+#[derive(Args, Debug)]
+pub struct BenchCoordinateArgs {
+    /// The control broker the agents were given (--control), not the broker under test
+    #[arg(long, value_name = "URL")]
+    pub control: String,
+
+    /// Number of agents (the N of their --shard I/N)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(shard::MAX_SHARDS)), value_name = "N")]
+    pub agents: u32,
+
+    /// The run id the agents were given
+    #[arg(long = "run-id", value_name = "N")]
+    pub run_id: u32,
+
+    /// Start the run this long after the last agent is ready
+    #[arg(long = "start-delay", default_value = "2s", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub start_delay: Duration,
+
+    /// Wait at most this long for every agent to be ready, and again for every result after
+    /// the start
+    #[arg(long, default_value = "10m", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+
+    /// Print the merged result as one JSON document
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print a CSV header and one row for the merged run
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+
+    /// Check a threshold on the merged run (repeatable); any failure exits 7
+    #[arg(long = "assert", value_name = "EXPR")]
+    pub asserts: Vec<String>,
+
+    /// Charts under the summary: auto (on a terminal), always, never
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub charts: ChartsChoice,
+
+    /// No progress lines on stderr
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// The placement engine `bench plan` writes a job for.
@@ -369,6 +420,18 @@ pub struct BenchArgs {
     /// connected by then starts late, says so and is flagged in its result
     #[arg(long = "start-at", value_parser = shard::parse_start_at, value_name = "TIME", help_heading = "Shards")]
     pub start_at: Option<SystemTime>,
+
+    /// A control broker, mqtt://[user:pass@]host[:port][/prefix], which should NOT be the broker
+    /// under test: the agent announces itself there (with a last will), waits for the GO of
+    /// `mqtk bench coordinate` instead of --start-at, and publishes its result there at QoS 1.
+    /// Needs --shard and --run-id
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "start_at",
+        help_heading = "Shards"
+    )]
+    pub control: Option<String>,
 
     /// Process id of a broker on this machine: report its CPU use and resident memory over the
     /// run, to tell a saturated broker from a saturated generator (Linux)

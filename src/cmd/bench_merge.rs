@@ -5,35 +5,56 @@
 use std::io::Write;
 use std::path::Path;
 
-use crate::bench::assert;
+use crate::bench::assert::{self, Assertion};
 use crate::bench::export::{csv, json};
 use crate::bench::merge::{self, Part};
 use crate::bench::result::BenchResult;
-use crate::cli::bench::BenchMergeArgs;
+use crate::cli::bench::{BenchMergeArgs, ChartsChoice};
 use crate::error::{self, Failure, Kind};
 
 pub fn run(args: BenchMergeArgs) -> anyhow::Result<()> {
-    let asserts = args
-        .asserts
-        .iter()
-        .map(|t| assert::parse(t))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let asserts = parse_asserts(&args.asserts)?;
     let parts = args
         .results
         .iter()
         .map(|p| load(p))
         .collect::<anyhow::Result<Vec<Part>>>()?;
-    let mut result = merge::merge(&parts)?;
-    for a in &asserts {
+    report(
+        &parts,
+        &asserts,
+        Format {
+            json: args.json,
+            csv: args.csv,
+            charts: args.charts,
+        },
+    )
+}
+
+/// How to print a merged result.
+pub struct Format {
+    pub json: bool,
+    pub csv: bool,
+    pub charts: ChartsChoice,
+}
+
+/// `--assert` expressions, checked before anything is read or connected.
+pub fn parse_asserts(texts: &[String]) -> anyhow::Result<Vec<Assertion>> {
+    texts.iter().map(|t| assert::parse(t)).collect()
+}
+
+/// Merges `parts`, prints the report and gives the assertions' verdict (exit 7).
+pub fn report(parts: &[Part], asserts: &[Assertion], format: Format) -> anyhow::Result<()> {
+    let mut result = merge::merge(parts)?;
+    for a in asserts {
         assert::check_mode(a, result.mode)?;
     }
-    result.assertions = assert::evaluate(&asserts, &result);
-    let text = if args.json {
+    result.assertions = assert::evaluate(asserts, &result);
+    let text = if format.json {
         json::json(&result)
-    } else if args.csv {
+    } else if format.csv {
         format!("{}{}", csv::csv_header(), csv::csv_row(&result))
     } else {
-        super::bench::summary_with_charts(&result, args.charts)
+        super::bench::summary_with_charts(&result, format.charts)
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;

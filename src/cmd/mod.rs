@@ -7,6 +7,7 @@ use crate::cli::{Cli, Command};
 use crate::error;
 
 pub mod bench;
+pub mod bench_coordinate;
 pub mod bench_merge;
 pub mod bench_plan;
 pub mod bench_report;

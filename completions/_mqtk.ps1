@@ -296,6 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--publisher-offset', '--publisher-offset', [CompletionResultType]::ParameterName, 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only shard I of N of this plan (I from 0): its exact share of the publishers, subscribers and connections, with client ids and topic indices unique across shards; the other flags stay the same on every agent. `auto` reads the index from Kubernetes (JOB_COMPLETION_INDEX) or Nomad (NOMAD_ALLOC_INDEX) and the count from auto/N or MQTK_SHARDS. Merge the agents'' --json results with `mqtk bench merge`')
             [CompletionResult]::new('--start-at', '--start-at', [CompletionResultType]::ParameterName, 'Connect every client first, then start at this instant (Unix seconds or RFC 3339, e.g. 2026-01-02T03:04:05Z), so agents on several machines start together; an agent not connected by then starts late, says so and is flagged in its result')
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'A control broker, mqtt://[user:pass@]host[:port][/prefix], which should NOT be the broker under test: the agent announces itself there (with a last will), waits for the GO of `mqtk bench coordinate` instead of --start-at, and publishes its result there at QoS 1. Needs --shard and --run-id')
             [CompletionResult]::new('--broker-pid', '--broker-pid', [CompletionResultType]::ParameterName, 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)')
             [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7')
             [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never')
@@ -323,6 +324,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at')
+            [CompletionResult]::new('coordinate', 'coordinate', [CompletionResultType]::ParameterValue, 'Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench --shard I/N --control URL`), send GO, print the merged report once every result arrived; agents that left (their last will) or did not answer are named, and the exit is non-zero')
             break
         }
         'mqtk;bench;report' {
@@ -358,6 +360,23 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory each agent asks for (and is limited to), MiB')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqtk;bench;coordinate' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The control broker the agents were given (--control), not the broker under test')
+            [CompletionResult]::new('--agents', '--agents', [CompletionResultType]::ParameterName, 'Number of agents (the N of their --shard I/N)')
+            [CompletionResult]::new('--run-id', '--run-id', [CompletionResultType]::ParameterName, 'The run id the agents were given')
+            [CompletionResult]::new('--start-delay', '--start-delay', [CompletionResultType]::ParameterName, 'Start the run this long after the last agent is ready')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wait at most this long for every agent to be ready, and again for every result after the start')
+            [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold on the merged run (repeatable); any failure exits 7')
+            [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Charts under the summary: auto (on a terminal), always, never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the merged result as one JSON document')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print a CSV header and one row for the merged run')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress lines on stderr')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -675,6 +694,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
             [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict')
             [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at')
+            [CompletionResult]::new('coordinate', 'coordinate', [CompletionResultType]::ParameterValue, 'Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench --shard I/N --control URL`), send GO, print the merged report once every result arrived; agents that left (their last will) or did not answer are named, and the exit is non-zero')
             break
         }
         'mqtk;help;bench;report' {
@@ -684,6 +704,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             break
         }
         'mqtk;help;bench;plan' {
+            break
+        }
+        'mqtk;help;bench;coordinate' {
             break
         }
         'mqtk;help;rr' {

@@ -237,12 +237,10 @@ async fn serve(mut client: Client<u8>, control: Control, s: Shard, mut rx: mpsc:
                 }
             }
         }
-        if let (Some(g), Some(tx)) = (go, waiting_go.as_ref())
-            && !tx.is_closed()
+        if let Some(g) = go
+            && let Some(tx) = waiting_go.take()
         {
-            if let Some(tx) = waiting_go.take() {
-                let _ = tx.send(Ok(g));
-            }
+            let _ = tx.send(Ok(g));
         }
         tokio::select! {
             cmd = rx.recv() => match cmd {
@@ -330,23 +328,20 @@ pub async fn coordinate(
             let Event::Message(m) = event else { continue };
             client.ack(&m)?;
             if let Some(i) = index_of(&m.topic, &agent_prefix) {
-                match serde_json::from_slice::<Announce>(&m.payload) {
-                    Ok(a) if a.state == "ready" => {
-                        if seen.ready.insert(i) && !go_sent {
-                            info(&format!(
-                                "bench coordinate: agent {i}/{agents} ready ({} of {agents})",
-                                seen.ready.len()
-                            ));
-                        }
+                let state = serde_json::from_slice::<Announce>(&m.payload).map(|a| a.state);
+                match state.as_deref() {
+                    Ok("ready") if seen.ready.insert(i) && !go_sent => {
+                        info(&format!(
+                            "bench coordinate: agent {i}/{agents} ready ({} of {agents})",
+                            seen.ready.len()
+                        ));
                     }
-                    Ok(a) if a.state == "gone" => {
-                        // A will retained from before this coordinator started is the same
-                        // news: that agent is not coming.
-                        if !seen.results.contains_key(&i) && seen.gone.insert(i) {
-                            info(&format!(
-                                "bench coordinate: agent {i}/{agents} left (its last will)"
-                            ));
-                        }
+                    // A will retained from before this coordinator started is the same news:
+                    // that agent is not coming.
+                    Ok("gone") if !seen.results.contains_key(&i) && seen.gone.insert(i) => {
+                        info(&format!(
+                            "bench coordinate: agent {i}/{agents} left (its last will)"
+                        ));
                     }
                     _ => {}
                 }

@@ -582,6 +582,74 @@ mod tests {
     }
 
     #[test]
+    fn shards_take_exact_slices_with_run_wide_names() {
+        let base = [
+            "--pubs",
+            "10",
+            "--subs",
+            "3",
+            "--total-rate",
+            "1000",
+            "--start-at",
+            "1767323045",
+        ];
+        let shards: Vec<Plan> = (0..4)
+            .map(|i| plan(&[&base[..], &["--shard", &format!("{i}/4")]].concat()).unwrap())
+            .collect();
+        // 10 publishers over 4 shards: 2, 3, 2, 3; the rate is per publisher of the whole run.
+        let counts: Vec<u32> = shards.iter().map(|p| p.publishers).collect();
+        assert_eq!(counts, [2, 3, 2, 3]);
+        assert_eq!(shards.iter().map(|p| p.subscribers).sum::<u32>(), 3);
+        let total: f64 = shards
+            .iter()
+            .map(|p| p.rate * f64::from(p.publishers))
+            .sum();
+        assert_eq!(total, 1000.0);
+        // One run id, derived from the plan and the start instant, on every shard.
+        let run = shards[0].run_id;
+        assert!(
+            shards
+                .iter()
+                .all(|p| p.run_id == run && p.fingerprint == shards[0].fingerprint)
+        );
+        let other = plan(&[
+            "--pubs",
+            "10",
+            "--subs",
+            "3",
+            "--start-at",
+            "1767323046",
+            "--shard",
+            "0/4",
+        ]);
+        assert_ne!(other.unwrap().run_id, run);
+        // Ids, topics and header indices are the run's, unique over the shards.
+        let mut ids = std::collections::BTreeSet::new();
+        let mut topics = std::collections::BTreeSet::new();
+        for p in &shards {
+            for i in 0..p.publishers {
+                assert!(ids.insert(p.client_id(Role::Pub, i)));
+                assert!(topics.insert(p.topic_for(i)));
+                assert_eq!(p.publisher_offset + i, p.global(Role::Pub, i));
+            }
+            for i in 0..p.subscribers {
+                assert!(ids.insert(p.client_id(Role::Sub, i)));
+            }
+            assert_eq!(p.filter, format!("mqtk-bench/{run:08x}/+"));
+        }
+        assert_eq!((ids.len(), topics.len()), (13, 10));
+        assert!(ids.contains(&format!("mqtk-bench-{run:08x}-p9")));
+        assert!(topics.contains(&format!("mqtk-bench/{run:08x}/9")));
+        assert!(usage_error(&["--shard", "1/2"]).contains("--run-id or --start-at"));
+        assert!(usage_error(&["--shard", "0/2", "--run-id", "1"]).contains("no clients"));
+        // A given run id is kept; a shard of one is a whole run.
+        assert_eq!(
+            plan(&["--shard", "0/1", "--run-id", "9"]).unwrap().run_id,
+            9
+        );
+    }
+
+    #[test]
     fn bad_combinations_are_usage_errors() {
         assert!(usage_error(&["--size", "10"]).contains("header"));
         assert!(usage_error(&["--publishers", "0"]).contains("--publishers"));

@@ -214,6 +214,12 @@ pub fn assess(plan: &Plan, load: &Load, result: &mut BenchResult) {
             "{per_source} connections per source address of {range} local ports"
         ));
     }
+    if !why.is_empty() {
+        result.notes.push(format!(
+            "this agent may have limited the figures itself: {}",
+            why.join(", ")
+        ));
+    }
     part.saturated = why;
 }
 

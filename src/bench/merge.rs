@@ -277,13 +277,27 @@ pub fn merge(parts: &[Part]) -> anyhow::Result<BenchResult> {
     let mut seen = BTreeSet::new();
     for p in &parts {
         for n in &p.result.notes {
-            let own = n.starts_with("one shard of a run") || n.starts_with("this agent may have");
+            // Remarks about one agent's own figures; the merged lag gets its own below.
+            let own = n.starts_with("one shard of a run")
+                || n.starts_with("this agent may have")
+                || n.starts_with("the generator itself was late");
             if !own && seen.insert(n.clone()) {
                 notes.push(n.clone());
             }
         }
     }
 
+    if let Some(l) = &schedule_lag
+        && l.p99_us > super::agent::LATE_GENERATOR_US
+    {
+        notes.push(format!(
+            "the generators themselves were late: schedule lag p99 {} (max {}) over all agents, \
+             so latency includes time the messages waited in mqtk; use more shards or fewer \
+             publishers per agent",
+            super::export::fmt_us(l.p99_us as f64),
+            super::export::fmt_us(l.max_us as f64)
+        ));
+    }
     let mut settings = first.result.settings.clone();
     settings.publishers = lead.totals.publishers;
     settings.subscribers = lead.totals.subscribers;

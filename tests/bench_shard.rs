@@ -351,3 +351,41 @@ fn loss_on_a_slow_shard_is_counted_across_shards() {
         rc.lost
     );
 }
+
+#[test]
+fn an_agent_connected_after_start_at_starts_late_and_is_flagged() {
+    let broker = Broker::start();
+    let past = (SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 10)
+        .to_string();
+    let mut cmd = common::mqtk_std();
+    cmd.arg("bench").args(broker.args()).args([
+        "-n",
+        "50",
+        "--json",
+        "--shard",
+        "0/1",
+        "--start-at",
+        &past,
+    ]);
+    let out = cmd.output().unwrap();
+    assert_eq!(code(&out), 0, "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mqtk: warning: bench: the clients were connected"),
+        "{err}"
+    );
+    assert!(err.contains("after --start-at; starting late"), "{err}");
+    let r = json_of(&out);
+    assert!(r.shard.as_ref().unwrap().late_s >= 9.0);
+    assert_eq!(r.receive.as_ref().unwrap().received, 50);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.json");
+    std::fs::write(&path, &out.stdout).unwrap();
+    let m = json_of(&merge(&[path], &["--json"]));
+    assert_eq!(m.shard.unwrap().late_shards, vec![0]);
+    assert!(m.notes.iter().any(|n| n.contains("after --start-at")));
+}

@@ -568,6 +568,24 @@ mod tests {
     }
 
     #[test]
+    fn series_line_up_by_wall_clock_second() {
+        // Shard 1 started a second after shard 0: its first second is the run's second.
+        let parts = vec![
+            part(0, 2, |_| {}),
+            part(1, 2, |r| r.shard.as_mut().unwrap().started_s = 1001.0),
+        ];
+        let m = merge(&parts).unwrap();
+        let one = fixture::with_histograms().series;
+        assert_eq!(m.series.len(), one.len() + 1);
+        assert_eq!(m.series[0].sent, one[0].sent);
+        assert_eq!(m.series[1].sent, one[1].sent + one[0].sent);
+        assert_eq!(m.series.last().unwrap().sent, one.last().unwrap().sent);
+        assert_eq!(m.series[1].t, 2.0);
+        // The run lasted a second longer than each shard.
+        assert!((m.elapsed_s - (fixture::with_histograms().elapsed_s + 1.0)).abs() < 1e-9);
+    }
+
+    #[test]
     fn late_and_saturated_shards_are_named() {
         let parts = vec![
             part(0, 2, |r| r.shard.as_mut().unwrap().late_s = 2.5),

@@ -316,6 +316,7 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--embedded-broker', '--embedded-broker', [CompletionResultType]::ParameterName, 'Start an embedded broker (`mqtk broker`) on a free loopback port and benchmark it; never implied, so a benchmark of a real broker cannot measure the embedded one by mistake')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'Publish with the retain flag')
             [CompletionResult]::new('--retain', '--retain', [CompletionResultType]::ParameterName, 'Publish with the retain flag')
+            [CompletionResult]::new('--broker-sys', '--broker-sys', [CompletionResultType]::ParameterName, 'Read the broker''s $SYS tree (clients, heap, dropped messages, traffic) over one extra connection, and report it before and after the run (waits up to 12 s after the run for the broker''s next $SYS report)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON result document on stdout')
             [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print a CSV header and one row for the run on stdout')
             [CompletionResult]::new('--per-client', '--per-client', [CompletionResultType]::ParameterName, 'Add a row per client to the report')

@@ -310,6 +310,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --embedded-broker 'Start an embedded broker (`mqtk broker`) on a free loopback port and benchmark it; never implied, so a benchmark of a real broker cannot measure the embedded one by mistake'
             cand -r 'Publish with the retain flag'
             cand --retain 'Publish with the retain flag'
+            cand --broker-sys 'Read the broker''s $SYS tree (clients, heap, dropped messages, traffic) over one extra connection, and report it before and after the run (waits up to 12 s after the run for the broker''s next $SYS report)'
             cand --json 'Print one JSON result document on stdout'
             cand --csv 'Print a CSV header and one row for the run on stdout'
             cand --per-client 'Add a row per client to the report'

@@ -264,6 +264,63 @@ fn broker_pid_reports_the_broker_s_cpu_and_memory() {
 }
 
 #[test]
+fn broker_sys_figures_count_what_the_broker_dropped() {
+    // A tiny queue and a slow subscriber make mosquitto drop QoS 0 messages; its $SYS counter
+    // (reported every second here) is an independent count of the loss bench reports.
+    let broker = Broker::builder()
+        .config_line("max_queued_messages 5")
+        .sys_interval(1)
+        .start();
+    let out = bench(&broker)
+        .args(["-n", "8000", "--size", "2000", "--sub-rate", "4000"])
+        .args(["--drain", "1s", "--json", "--broker-sys"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{out:?}");
+    let r = json_of(&out);
+    let lost = r.receive.as_ref().unwrap().lost;
+    let sys = r.broker_sys.expect("broker $SYS figures");
+    assert_eq!(sys.dialect, "mosquitto");
+    let delta = |name: &str| {
+        sys.after.get(name).copied().unwrap_or(0.0) - sys.before.get(name).copied().unwrap_or(0.0)
+    };
+    assert!(lost > 0, "expected drops");
+    assert_eq!(delta("publish.dropped") as u64, lost, "{sys:?}");
+    // The broker received at least every message published in the run.
+    assert!(delta("publish.received") >= 8000.0, "{sys:?}");
+    assert_eq!(
+        sys.after_age_s, None,
+        "the report after the run came: {sys:?}"
+    );
+    // The text report has the line too.
+    let out = bench(&broker)
+        .args(["-n", "100", "--broker-sys"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("broker $SYS (mosquitto): clients "), "{text}");
+}
+
+#[test]
+fn broker_sys_without_a_sys_tree_is_a_note() {
+    let broker = Broker::builder().sys_interval(0).start();
+    let out = bench(&broker)
+        .args(["-n", "100", "--json", "--broker-sys"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{out:?}");
+    let r = json_of(&out);
+    assert!(r.broker_sys.is_none());
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("--broker-sys") && n.contains("nothing under $SYS")),
+        "{:?}",
+        r.notes
+    );
+}
+
+#[test]
 fn failed_connections_never_print_errors_none() {
     let broker = roomy_broker();
     let started = Instant::now();

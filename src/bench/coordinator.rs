@@ -13,6 +13,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use super::broker_sys;
 use super::connections::{self, client_options};
 use super::header::Stream;
 use super::limits::{self, FD_RESERVE};
@@ -88,6 +89,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
         ack_latency: None,
         schedule_lag: None,
         broker: None,
+        broker_sys: None,
         connect: ConnectFigures::default(),
         errors: BTreeMap::new(),
         reconnects: 0,
@@ -333,6 +335,22 @@ async fn run_messages(
     found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
+    // Before any client connects: the broker's heap and client count without the run's load.
+    let (sys_done_tx, sys_done_rx) = watch::channel(false);
+    let sys_watch = if plan.broker_sys {
+        let mut opts = base.clone();
+        opts.client_id = format!("{}-sys", plan.id_prefix);
+        opts.clean = true;
+        match broker_sys::start(opts, sys_done_rx).await {
+            Ok(w) => Some(w),
+            Err(why) => {
+                result.notes.push(format!("--broker-sys: {why}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
     let connect_began = Instant::now();
     let mut connect_times = Latency::default();
     let (start_tx, start_rx) = watch::channel(None);
@@ -511,6 +529,10 @@ async fn run_messages(
     shared.seconds.fill(&mut result.series);
     if let Some(watch) = broker_watch {
         result.broker = watch.await.ok().flatten();
+    }
+    let _ = sys_done_tx.send(true);
+    if let Some(watch) = sys_watch {
+        result.broker_sys = watch.finish(end).await;
     }
 
     let size_mb = plan.size as f64 / 1e6;

@@ -193,6 +193,7 @@ pub fn merge(parts: &[Part]) -> anyhow::Result<BenchResult> {
     };
     let mut errors: BTreeMap<String, u64> = BTreeMap::new();
     let mut broker = None;
+    let mut broker_sys = None;
     for p in &parts {
         let c = &p.result.connect;
         connect.attempted += c.attempted;
@@ -209,8 +210,12 @@ pub fn merge(parts: &[Part]) -> anyhow::Result<BenchResult> {
         for (k, v) in &p.result.errors {
             *errors.entry(k.clone()).or_insert(0) += v;
         }
+        // The broker's own figures describe the broker, not an agent: the first agent's.
         if broker.is_none() {
             broker = p.result.broker.clone();
+        }
+        if broker_sys.is_none() {
+            broker_sys = p.result.broker_sys.clone();
         }
     }
 
@@ -342,6 +347,7 @@ pub fn merge(parts: &[Part]) -> anyhow::Result<BenchResult> {
         ack_latency,
         schedule_lag,
         broker,
+        broker_sys,
         connect,
         errors,
         reconnects: parts.iter().map(|p| p.result.reconnects).sum(),

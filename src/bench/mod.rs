@@ -8,6 +8,7 @@
 pub mod agent;
 pub mod assert;
 pub mod body;
+pub mod broker_sys;
 pub mod broker_usage;
 pub mod connections;
 pub mod control;

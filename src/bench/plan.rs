@@ -68,6 +68,8 @@ pub struct Plan {
     /// Added to each publisher's index in the header.
     pub publisher_offset: u32,
     pub broker_pid: Option<u32>,
+    /// Read the broker's `$SYS` tree before and after the run.
+    pub broker_sys: bool,
     /// The broker runs in this process, sharing its cores.
     pub embedded_broker: bool,
     /// `--shard`: this process runs only its slice of the clients below.
@@ -407,6 +409,7 @@ impl Plan {
             run_id,
             publisher_offset: args.publisher_offset.saturating_add(pub_first),
             broker_pid: args.broker_pid,
+            broker_sys: args.broker_sys,
             embedded_broker: args.embedded_broker,
             shard,
             firsts: Firsts {

@@ -121,6 +121,9 @@ pub struct BenchResult {
     /// The broker's own resources over the run (`--broker-pid`).
     #[serde(default)]
     pub broker: Option<BrokerFigures>,
+    /// The broker's `$SYS` figures before and after the run (`--broker-sys`).
+    #[serde(default)]
+    pub broker_sys: Option<BrokerSysFigures>,
     pub connect: ConnectFigures,
     /// Errors by kind (e.g. `connection lost`, `publish refused`).
     pub errors: BTreeMap<String, u64>,
@@ -180,6 +183,20 @@ pub struct BrokerFigures {
     pub cpu_busy_max: f64,
     pub rss_max_bytes: u64,
     pub rss_end_bytes: u64,
+}
+
+/// What the broker's `$SYS` tree said before and after the run, in `mqtk sys`'s field names
+/// (`clients.connected`, `heap.current`, `publish.dropped`, ...); load averages left out.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerSysFigures {
+    /// The `$SYS` dialect (`mosquitto`, `mqtk`, `emqx`, ...).
+    pub dialect: String,
+    pub before: BTreeMap<String, f64>,
+    pub after: BTreeMap<String, f64>,
+    /// How old the newest `$SYS` update was at the end of the run: the "after" values are the
+    /// broker's last report, which comes at its interval (mosquitto: every 10 s by default).
+    pub after_age_s: Option<f64>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -420,6 +437,7 @@ pub(crate) mod fixture {
             ack_latency: None,
             schedule_lag: None,
             broker: None,
+            broker_sys: None,
             connect: ConnectFigures {
                 attempted: 3,
                 connected: 3,

@@ -438,6 +438,12 @@ pub struct BenchArgs {
     #[arg(long = "broker-pid", value_name = "PID", help_heading = "Report")]
     pub broker_pid: Option<u32>,
 
+    /// Read the broker's $SYS tree (clients, heap, dropped messages, traffic) over one extra
+    /// connection, and report it before and after the run (waits up to 12 s after the run for
+    /// the broker's next $SYS report)
+    #[arg(long = "broker-sys", help_heading = "Report")]
+    pub broker_sys: bool,
+
     /// Print one JSON result document on stdout
     #[arg(long, help_heading = "Report")]
     pub json: bool,

@@ -497,6 +497,7 @@ impl<T> Client<T> {
             None => {
                 let ping_at = session.keepalive.deadline(session.writer.last_write());
                 let Session { reader, writer, .. } = session;
+                reader.settle_ack(writer.buffered() > 0);
                 if writer.buffered() > 0 {
                     tokio::select! {
                         r = writer.flush() => r.err().map(|e| format!("connection lost: {e:#}")),

@@ -431,6 +431,8 @@ pub struct PacketReader {
     rd: ReadHalf<Stream>,
     socket: SocketHandle,
     quickack: bool,
+    /// Data was read and, with quickack on, its TCP acknowledgement has not been forced yet.
+    ack_owed: bool,
     buf: BytesMut,
     chunk: usize,
     protocol: ProtocolVersion,
@@ -498,6 +500,7 @@ impl PacketReader {
             rd,
             socket,
             quickack: false,
+            ack_owed: false,
             // Small at first: idle connections (bench conn) should cost little memory.
             buf: BytesMut::new(),
             chunk: MIN_READ,
@@ -552,8 +555,8 @@ impl PacketReader {
             .read_buf(&mut self.buf)
             .await
             .map_err(|e| anyhow::anyhow!("{}", io_reason(&e)))?;
-        if self.quickack {
-            transport::quickack(self.socket);
+        if self.quickack && n > 0 {
+            self.ack_owed = true;
         }
         if n > 0 {
             self.read_at = chrono::Local::now();
@@ -587,6 +590,18 @@ impl PacketReader {
     /// per read only when mqtk waits for acknowledgements to refill a window.
     pub fn set_quickack(&mut self, on: bool) {
         self.quickack = on;
+        self.ack_owed = false;
+    }
+
+    /// Settles the TCP acknowledgement owed for data read so far, before the connection goes
+    /// back to waiting. When `writing` (packets are about to be written) nothing is done: TCP
+    /// carries the acknowledgement on that data for free, and the refilled window's publishes
+    /// are what the broker is waiting for anyway. Otherwise one `TCP_QUICKACK` system call, so
+    /// the broker's Nagle algorithm does not hold its next acknowledgement for our delayed ACK.
+    pub fn settle_ack(&mut self, writing: bool) {
+        if std::mem::take(&mut self.ack_owed) && !writing {
+            transport::quickack(self.socket);
+        }
     }
 
     /// Bytes the read buffer holds, read or reserved (what an idle connection pays).

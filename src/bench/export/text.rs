@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{fmt_us, plural};
-use crate::bench::result::{BenchResult, Mode};
+use crate::bench::result::{BenchResult, BrokerSysFigures, Mode};
 
 /// The settings banner printed (on stderr) before a run.
 pub fn banner(r: &BenchResult) -> String {
@@ -160,6 +160,9 @@ pub fn human(r: &BenchResult) -> String {
             b.rss_max_bytes as f64 / 1e6
         );
     }
+    if let Some(b) = &r.broker_sys {
+        let _ = writeln!(o, "{}", broker_sys_line(b));
+    }
     // Failed connections are errors too: never "errors: none" beside them.
     if r.errors.is_empty() && r.connect.failed == 0 {
         let _ = writeln!(o, "errors: none");
@@ -234,6 +237,61 @@ pub fn human(r: &BenchResult) -> String {
         );
     }
     o
+}
+
+/// The broker's `$SYS` figures: gauges as before -> after, counters as the change over the run.
+fn broker_sys_line(b: &BrokerSysFigures) -> String {
+    let mut parts = Vec::new();
+    let gauge = |name: &str, bytes: bool| -> Option<String> {
+        let show = |v: f64| {
+            if bytes && v >= 1e6 {
+                format!("{:.1} MB", v / 1e6)
+            } else if bytes {
+                format!("{:.1} kB", v / 1e3)
+            } else {
+                format!("{v:.0}")
+            }
+        };
+        match (b.before.get(name), b.after.get(name)) {
+            (Some(x), Some(y)) => Some(format!("{} -> {}", show(*x), show(*y))),
+            (None, Some(y)) => Some(show(*y)),
+            _ => None,
+        }
+    };
+    let counter = |name: &str| -> Option<String> {
+        let (x, y) = (b.before.get(name)?, b.after.get(name)?);
+        Some(format!("{:+.0}", y - x))
+    };
+    if let Some(t) = gauge("clients.connected", false) {
+        parts.push(format!("clients {t}"));
+    }
+    if let Some(t) = gauge("heap.current", true) {
+        parts.push(format!("heap {t}"));
+    }
+    if let Some(t) = counter("messages.received") {
+        parts.push(format!("messages received {t}"));
+    }
+    if let Some(t) = counter("messages.sent") {
+        parts.push(format!("sent {t}"));
+    }
+    match counter("publish.dropped") {
+        Some(t) => parts.push(format!("dropped {t}")),
+        None => {
+            if let Some(d) = b.after.get("publish.dropped") {
+                parts.push(format!("dropped {d:.0} in all"));
+            }
+        }
+    }
+    if parts.is_empty() {
+        parts.push("no known figures".to_string());
+    }
+    let mut line = format!("broker $SYS ({}): {}", b.dialect, parts.join(", "));
+    if let Some(age) = b.after_age_s.filter(|a| *a >= 1.0) {
+        line.push_str(&format!(
+            " (its last report came {age:.1}s before the end; brokers publish $SYS at an interval)"
+        ));
+    }
+    line
 }
 
 #[cfg(test)]

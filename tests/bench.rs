@@ -430,6 +430,14 @@ fn clients_reconnect_when_the_broker_restarts() {
     assert_eq!(r.reconnects, 2, "{r:?}");
     // The per-second series places the reconnects in time (the report's errors chart).
     assert_eq!(r.series.iter().map(|s| s.reconnects).sum::<u64>(), 2);
+    // And the report says so, with the cause.
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("connections were lost and re-established 2 times (first: ")),
+        "{:?}",
+        r.notes
+    );
     let rc = r.receive.unwrap();
     assert_eq!(rc.lost, r.publish.unwrap().sent - rc.received);
     assert!(rc.received > 0);

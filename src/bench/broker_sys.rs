@@ -12,8 +12,8 @@ use tokio::time::{Instant, sleep_until};
 
 use super::result::BrokerSysFigures;
 use crate::conn::ConnectOptions;
-use crate::sys::collect::{Event, Feed};
-use crate::sys::complete::{self, Readiness};
+use crate::sys::collect::{Event, Feed, collect};
+use crate::sys::complete;
 use crate::sys::{Snapshot, Tree, snapshot};
 
 /// How long the "before" snapshot may take: a broker's retained `$SYS` burst comes within
@@ -45,51 +45,18 @@ async fn open(
     done: watch::Receiver<bool>,
 ) -> anyhow::Result<Result<SysWatch, String>> {
     let mut feed = Feed::open(opts).await?;
-    let mut tree = Tree::new();
-    let began = Instant::now();
-    let deadline = began + BEFORE_WAIT;
-    let mut last: Option<Instant> = None;
-    let mut live_ticks = 0;
-    let mut recheck: Option<Instant> = None;
-    loop {
-        let at = recheck.map_or(deadline, |r| r.min(deadline));
-        tokio::select! {
-            ev = feed.next() => {
-                if let Event::Message { topic, payload, retained } = ev? {
-                    let now = Instant::now();
-                    if !retained && topic.ends_with("/uptime") {
-                        live_ticks += 1;
-                    }
-                    tree.insert(&topic, &payload, retained, now.into_std());
-                    last = Some(now);
-                    recheck = Some(now + complete::QUIET);
-                }
-            }
-            _ = sleep_until(at) => {
-                recheck = None;
-                let now = Instant::now();
-                let snap = snapshot(&tree);
-                let ready = complete::readiness(
-                    &snap,
-                    last.map(Instant::into_std),
-                    now.into_std(),
-                    live_ticks,
-                );
-                if ready == Readiness::Complete || (now >= deadline && !tree.is_empty()) {
-                    let task = tokio::spawn(follow(feed, tree, last, done));
-                    return Ok(Ok(SysWatch { before: snap, task }));
-                }
-                if now >= deadline {
-                    feed.close().await;
-                    return Ok(Err(format!(
-                        "the broker published nothing under $SYS within {BEFORE_WAIT:?}"
-                    )));
-                }
-                if let Readiness::At(t) = ready {
-                    recheck = Some(Instant::from_std(t));
-                }
-            }
+    match collect(&mut feed, Some(BEFORE_WAIT), &[], true).await {
+        Ok((tree, before, _)) => {
+            let task = tokio::spawn(follow(feed, tree, Some(Instant::now()), done));
+            Ok(Ok(SysWatch { before, task }))
         }
+        Err(e) if crate::error::kind_of(&e) == Some(crate::error::Kind::NoData) => {
+            feed.close().await;
+            Ok(Err(format!(
+                "the broker published nothing under $SYS within {BEFORE_WAIT:?}"
+            )))
+        }
+        Err(e) => Err(e),
     }
 }
 

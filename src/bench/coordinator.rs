@@ -729,12 +729,24 @@ async fn run_messages(
         );
     }
     result.reconnects = pub_out.iter().chain(&sub_out).map(|o| o.reconnects).sum();
+    if let Some(why) = pub_out
+        .iter()
+        .chain(&sub_out)
+        .find_map(|o| o.first_loss.as_ref())
+    {
+        // A run with reconnections measured the broker's recovery too: say so, with the cause.
+        result.notes.push(format!(
+            "connections were lost and re-established {} times (first: {why}); unacknowledged \
+             QoS 1/2 messages were sent again, and QoS 0 messages sent meanwhile may be lost",
+            result.reconnects
+        ));
+    }
     if plan.mode != BenchMode::Sub {
         if plan.rate > 0.0 {
             result.notes.push(
                 "latency is measured from each message's intended send time, so broker stalls \
-                 show in the percentiles (coordinated omission corrected); it includes up to \
-                 about 1 ms of the sender's timer granularity"
+                 show in the percentiles (coordinated omission corrected); the generator's own \
+                 lateness is reported apart as schedule lag"
                     .into(),
             );
         } else {

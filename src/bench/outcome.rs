@@ -110,6 +110,8 @@ pub struct ClientOutcome {
     pub problems: Problems,
     /// Connections re-established after the broker dropped one.
     pub reconnects: u64,
+    /// Why the connection was first lost, for the report.
+    pub first_loss: Option<String>,
     /// The run's shared counters, which problems and reconnects are also added to as they
     /// happen (for the per-second series).
     pub live: Option<Arc<Counters>>,
@@ -136,6 +138,11 @@ impl ClientOutcome {
                 c.errors.fetch_add(n, Ordering::Relaxed);
             }
         }
+    }
+
+    /// The connection was lost (the engine reconnects).
+    pub fn link_lost(&mut self, why: String) {
+        self.first_loss.get_or_insert(why);
     }
 
     /// The connection was re-established after the broker dropped it.

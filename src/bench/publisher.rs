@@ -87,6 +87,7 @@ pub async fn run(
                         }
                     }
                     Event::Link(Link::Restored { .. }) => out.reconnected(),
+                    Event::Link(Link::Lost { why }) => out.link_lost(why),
                     Event::Link(_) | Event::Subscribed { .. } | Event::Unsubscribed => {}
                 },
                 Ok(None) => break,

@@ -161,6 +161,7 @@ pub async fn run(
                     }
                 }
                 Event::Link(Link::Restored { .. }) => out.reconnected(),
+                Event::Link(Link::Lost { why }) => out.link_lost(why),
                 Event::Link(_)
                 | Event::Unsubscribed
                 | Event::Delivered(())

@@ -17,14 +17,10 @@ use crate::error::{Failure, Kind};
 use crate::output;
 use crate::signals::Signals;
 use crate::sys::check::{self, Check};
-use crate::sys::collect::{Event, Feed};
-use crate::sys::complete::{self, MAX_BURST, Readiness};
+use crate::sys::collect::{DEFAULT_WAIT, Event, Feed, collect, no_data};
+use crate::sys::complete::{self, MAX_BURST};
 use crate::sys::rates::Rates;
 use crate::sys::{Snapshot, Tree, document, listing, prometheus, render, snapshot, units};
-
-/// Wait for a first snapshot when neither `--wait` nor the dialect says otherwise: longer than
-/// mosquitto's default 10 s interval, for a broker that started a moment ago.
-const DEFAULT_WAIT: Duration = Duration::from_secs(15);
 
 pub fn run(args: SysArgs) -> anyhow::Result<()> {
     if let Some(SysAction::Probe(probe)) = args.action {
@@ -63,97 +59,6 @@ fn stdout_write(text: &str) -> anyhow::Result<()> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())
-}
-
-fn no_data(wait: Duration) -> anyhow::Error {
-    Failure::new(
-        Kind::NoData,
-        format!(
-            "nothing arrived under $SYS within {wait:?}: the broker may publish no $SYS tree \
-             (mosquitto with sys_interval 0; HiveMQ, RabbitMQ and AWS IoT have none: HiveMQ \
-             exposes its metrics over HTTP/Prometheus instead), an ACL may keep $SYS/# from this \
-             user, or the publish interval may be longer than --wait"
-        ),
-    )
-    .into()
-}
-
-/// Collects one snapshot: returns once it is complete (and, for `rate()` checks, once rates
-/// are known), or when the wait runs out with something to show.
-async fn collect(
-    feed: &mut Feed,
-    wait: Option<Duration>,
-    need_rates: &[&'static str],
-    quiet: bool,
-) -> anyhow::Result<(Tree, Snapshot, Rates)> {
-    let start = Instant::now();
-    let mut deadline = start + wait.unwrap_or(DEFAULT_WAIT);
-    let mut tree = Tree::new();
-    let mut rates = Rates::new();
-    let mut last: Option<Instant> = None;
-    let mut complete = false;
-    // When to look at the tree next: a quiet spell after the latest message.
-    let mut recheck: Option<Instant> = None;
-    let mut live_ticks = 0;
-    loop {
-        let next_check = recheck.map_or(deadline, |r| r.min(deadline));
-        tokio::select! {
-            ev = feed.next() => match ev? {
-                Event::Message { topic, payload, retained } => {
-                    let now = Instant::now();
-                    if !retained && topic.ends_with("/uptime") {
-                        live_ticks += 1;
-                    }
-                    tree.insert(&topic, &payload, retained, now.into_std());
-                    last = Some(now);
-                    recheck = Some(now + complete::QUIET);
-                }
-                Event::Lost(_) => {}
-                Event::Reconnected => tree.clear(),
-                Event::Subscribed => {}
-            },
-            _ = sleep_until(next_check) => {
-                let now = Instant::now();
-                recheck = None;
-                let snap = snapshot(&tree);
-                if wait.is_none() && !tree.is_empty() {
-                    // Values that are not retained come once per interval of the dialect.
-                    let longest = start + snap.dialect.default_interval() * 2 + Duration::from_secs(5);
-                    deadline = deadline.max(longest.min(start + Duration::from_secs(125)));
-                }
-                if !complete {
-                    match complete::readiness(&snap, last.map(Instant::into_std), now.into_std(), live_ticks) {
-                        Readiness::Complete => {
-                            complete = true;
-                            rates.update(&snap, now.into_std());
-                        }
-                        Readiness::At(t) => recheck = Some(Instant::from_std(t)),
-                        Readiness::Waiting => {}
-                    }
-                } else {
-                    rates.update(&snap, now.into_std());
-                }
-                let rates_known = need_rates.iter().all(|f| rates.get(f).is_some());
-                if complete && rates_known {
-                    return Ok((tree, snap, rates));
-                }
-                if now >= deadline {
-                    if tree.is_empty() {
-                        return Err(no_data(deadline - start));
-                    }
-                    let mut missing = complete::missing(&snap);
-                    missing.extend(need_rates.iter().filter(|f| rates.get(f).is_none()).copied());
-                    if !missing.is_empty() {
-                        output::warn(quiet, &format!(
-                            "the broker had not sent {} after {:?}; showing what arrived",
-                            missing.join(", "), deadline - start
-                        ));
-                    }
-                    return Ok((tree, snap, rates));
-                }
-            }
-        }
-    }
 }
 
 async fn once(opts: ConnectOptions, args: &SysArgs, checks: Vec<Check>) -> anyhow::Result<()> {

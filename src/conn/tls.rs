@@ -35,17 +35,23 @@ pub fn client_config(opts: &TlsOptions) -> anyhow::Result<Arc<ClientConfig>> {
     let builder = if opts.accept_invalid_certs {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+            .with_custom_certificate_verifier(Arc::new(Lenient {
+                chain: None,
+                provider,
+            }))
     } else if opts.insecure {
-        let inner = rustls::client::WebPkiServerVerifier::builder_with_provider(
+        let chain = rustls::client::WebPkiServerVerifier::builder_with_provider(
             Arc::new(roots(opts)?),
-            provider,
+            provider.clone(),
         )
         .build()
         .map_err(|e| usage(format!("TLS setup failed: {e}")))?;
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AnyHostName(inner)))
+            .with_custom_certificate_verifier(Arc::new(Lenient {
+                chain: Some(chain),
+                provider,
+            }))
     } else {
         builder.with_root_certificates(roots(opts)?)
     };
@@ -223,12 +229,17 @@ fn cipher_suites(
         .collect())
 }
 
-/// `--insecure`, as in mosquitto: the certificate chain is verified as usual, but a certificate
-/// that does not name the host is accepted.
+/// The two lenient certificate checks. `--insecure`, as in mosquitto (`chain` set): the
+/// certificate chain is verified as usual, but a certificate that does not name the host is
+/// accepted. `--danger-accept-invalid-certs` (no `chain`): any certificate is accepted. Both
+/// still check the handshake signatures, so the session keys are real.
 #[derive(Debug)]
-struct AnyHostName(Arc<rustls::client::WebPkiServerVerifier>);
+struct Lenient {
+    chain: Option<Arc<rustls::client::WebPkiServerVerifier>>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
 
-impl ServerCertVerifier for AnyHostName {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -237,12 +248,12 @@ impl ServerCertVerifier for AnyHostName {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
         // webpki checks the name last, after the chain, dates and revocation: a name error
         // means everything else passed.
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(rustls::Error::InvalidCertificate(
                 rustls::CertificateError::NotValidForName
                 | rustls::CertificateError::NotValidForNameContext { .. },
@@ -257,51 +268,11 @@ impl ServerCertVerifier for AnyHostName {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
-
-/// `--danger-accept-invalid-certs`: accepts any certificate, but still checks handshake
-/// signatures so the session keys are real.
-#[derive(Debug)]
-struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
@@ -315,12 +286,14 @@ impl ServerCertVerifier for NoVerification {
             message,
             cert,
             dss,
-            &self.0.signature_verification_algorithms,
+            &self.provider.signature_verification_algorithms,
         )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 

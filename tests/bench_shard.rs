@@ -288,6 +288,7 @@ fn loss_on_a_slow_shard_is_counted_across_shards() {
     // A small queue: the broker drops QoS 1 messages for the subscriber that reads slowly.
     let broker = Broker::builder()
         .config_line("max_queued_messages 20")
+        .sys_interval(1)
         .start();
     let dir = tempfile::tempdir().unwrap();
     let at = start_in(3);
@@ -308,7 +309,11 @@ fn loss_on_a_slow_shard_is_counted_across_shards() {
         &at,
     ];
     let agents = vec![
-        bench(&broker, &[&plan[..], &["--shard", "0/2"]].concat()),
+        // Shard 0 also reads the broker's own count of what it dropped.
+        bench(
+            &broker,
+            &[&plan[..], &["--shard", "0/2", "--broker-sys"]].concat(),
+        ),
         // Shard 1 plays the slow consumer.
         bench(
             &broker,
@@ -350,6 +355,14 @@ fn loss_on_a_slow_shard_is_counted_across_shards() {
         "loss of the other shard's publisher counted too ({} vs {own})",
         rc.lost
     );
+    // A second independent count: the broker's `$SYS` dropped counter over the run.
+    let sys = results[0]
+        .broker_sys
+        .as_ref()
+        .expect("shard 0's broker figures");
+    let dropped = sys.after.get("publish.dropped").copied().unwrap_or(0.0)
+        - sys.before.get("publish.dropped").copied().unwrap_or(0.0);
+    assert_eq!(dropped as u64, rc.lost, "{sys:?}");
 }
 
 #[test]

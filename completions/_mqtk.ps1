@@ -282,8 +282,8 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message''s intended send time, so broker stalls show in the percentiles')
             [CompletionResult]::new('--sub-rate', '--sub-rate', [CompletionResultType]::ParameterName, 'Subscribers read at most this many messages per second each (0: as fast as possible); simulates slow consumers, e.g. to see what a broker drops')
             [CompletionResult]::new('--total-rate', '--total-rate', [CompletionResultType]::ParameterName, 'Messages per second over all publishers, shared evenly (instead of --rate)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Topic template: %i is the client index, %c the client id, %r the run id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here. With --shard the default is mqtk-bench/%r/%i')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Topic template: %i is the client index, %c the client id, %r the run id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here. With --shard the default is mqtk-bench/%r/%i')
             [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'Subscriber topic filter [default: the topic template with %-levels replaced by +]')
             [CompletionResult]::new('-M', '-M ', [CompletionResultType]::ParameterName, 'Most unacknowledged QoS 1/2 messages per publisher')
             [CompletionResult]::new('--max-inflight', '--max-inflight', [CompletionResultType]::ParameterName, 'Most unacknowledged QoS 1/2 messages per publisher')
@@ -294,6 +294,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--source-addr', '--source-addr', [CompletionResultType]::ParameterName, 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports')
             [CompletionResult]::new('--run-id', '--run-id', [CompletionResultType]::ParameterName, 'Run identifier written into every message header [default: random]: with one per process, several `bench pub` processes into one `bench sub` are told apart')
             [CompletionResult]::new('--publisher-offset', '--publisher-offset', [CompletionResultType]::ParameterName, 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only shard I of N of this plan (I from 0): its exact share of the publishers, subscribers and connections, with client ids and topic indices unique across shards; the other flags stay the same on every agent. `auto` reads the index from Kubernetes (JOB_COMPLETION_INDEX) or Nomad (NOMAD_ALLOC_INDEX) and the count from auto/N or MQTK_SHARDS. Merge the agents'' --json results with `mqtk bench merge`')
+            [CompletionResult]::new('--start-at', '--start-at', [CompletionResultType]::ParameterName, 'Connect every client first, then start at this instant (Unix seconds or RFC 3339, e.g. 2026-01-02T03:04:05Z), so agents on several machines start together; an agent not connected by then starts late, says so and is flagged in its result')
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'A control broker, mqtt://[user:pass@]host[:port][/prefix], which should NOT be the broker under test: the agent announces itself there (with a last will), waits for the GO of `mqtk bench coordinate` instead of --start-at, and publishes its result there at QoS 1. Needs --shard and --run-id')
             [CompletionResult]::new('--broker-pid', '--broker-pid', [CompletionResultType]::ParameterName, 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)')
             [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7')
             [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never')
@@ -320,6 +323,9 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at')
+            [CompletionResult]::new('coordinate', 'coordinate', [CompletionResultType]::ParameterValue, 'Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench --shard I/N --control URL`), send GO, print the merged report once every result arrived; agents that left (their last will) or did not answer are named, and the exit is non-zero')
             break
         }
         'mqtk;bench;report' {
@@ -329,6 +335,49 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
             [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Charts under a single result''s summary: auto (on a terminal), always, never')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqtk;bench;merge' {
+            [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold on the merged run, e.g. ''p99 < 20ms'', ''lost == 0'' (repeatable); any failure exits 7')
+            [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Charts under the summary: auto (on a terminal), always, never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the merged result as one JSON document')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print a CSV header and one row for the merged run')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqtk;bench;plan' {
+            [CompletionResult]::new('--shards', '--shards', [CompletionResultType]::ParameterName, 'Number of agents (shards) to run the bench as')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image with mqtk on its PATH')
+            [CompletionResult]::new('--start-in', '--start-in', [CompletionResultType]::ParameterName, 'Start the run this long after the plan is printed (pods must be scheduled, images pulled and every client connected by then)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Job name [default: mqtk-bench-<run id>]')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Kubernetes or Nomad namespace')
+            [CompletionResult]::new('--datacenters', '--datacenters', [CompletionResultType]::ParameterName, 'Nomad datacenters')
+            [CompletionResult]::new('--cpu', '--cpu', [CompletionResultType]::ParameterName, 'CPU cores each agent asks for')
+            [CompletionResult]::new('--memory', '--memory', [CompletionResultType]::ParameterName, 'Memory each agent asks for (and is limited to), MiB')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mqtk;bench;coordinate' {
+            [CompletionResult]::new('--control', '--control', [CompletionResultType]::ParameterName, 'The control broker the agents were given (--control), not the broker under test')
+            [CompletionResult]::new('--agents', '--agents', [CompletionResultType]::ParameterName, 'Number of agents (the N of their --shard I/N)')
+            [CompletionResult]::new('--run-id', '--run-id', [CompletionResultType]::ParameterName, 'The run id the agents were given')
+            [CompletionResult]::new('--start-delay', '--start-delay', [CompletionResultType]::ParameterName, 'Start the run this long after the last agent is ready')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Wait at most this long for every agent to be ready, and again for every result after the start')
+            [CompletionResult]::new('--assert', '--assert', [CompletionResultType]::ParameterName, 'Check a threshold on the merged run (repeatable); any failure exits 7')
+            [CompletionResult]::new('--charts', '--charts', [CompletionResultType]::ParameterName, 'Charts under the summary: auto (on a terminal), always, never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Connection profile from the config file: its settings apply where flags and environment variables give none')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the merged result as one JSON document')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Print a CSV header and one row for the merged run')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress lines on stderr')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -644,9 +693,21 @@ Register-ArgumentCompleter -Native -CommandName 'mqtk' -ScriptBlock {
         }
         'mqtk;help;bench' {
             [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict')
+            [CompletionResult]::new('plan', 'plan', [CompletionResultType]::ParameterValue, 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at')
+            [CompletionResult]::new('coordinate', 'coordinate', [CompletionResultType]::ParameterValue, 'Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench --shard I/N --control URL`), send GO, print the merged report once every result arrived; agents that left (their last will) or did not answer are named, and the exit is non-zero')
             break
         }
         'mqtk;help;bench;report' {
+            break
+        }
+        'mqtk;help;bench;merge' {
+            break
+        }
+        'mqtk;help;bench;plan' {
+            break
+        }
+        'mqtk;help;bench;coordinate' {
             break
         }
         'mqtk;help;rr' {

@@ -40,6 +40,15 @@ _mqtk() {
             mqtk,sys)
                 cmd="mqtk__subcmd__sys"
                 ;;
+            mqtk__subcmd__bench,coordinate)
+                cmd="mqtk__subcmd__bench__subcmd__coordinate"
+                ;;
+            mqtk__subcmd__bench,merge)
+                cmd="mqtk__subcmd__bench__subcmd__merge"
+                ;;
+            mqtk__subcmd__bench,plan)
+                cmd="mqtk__subcmd__bench__subcmd__plan"
+                ;;
             mqtk__subcmd__bench,report)
                 cmd="mqtk__subcmd__bench__subcmd__report"
                 ;;
@@ -66,6 +75,15 @@ _mqtk() {
                 ;;
             mqtk__subcmd__help,sys)
                 cmd="mqtk__subcmd__help__subcmd__sys"
+                ;;
+            mqtk__subcmd__help__subcmd__bench,coordinate)
+                cmd="mqtk__subcmd__help__subcmd__bench__subcmd__coordinate"
+                ;;
+            mqtk__subcmd__help__subcmd__bench,merge)
+                cmd="mqtk__subcmd__help__subcmd__bench__subcmd__merge"
+                ;;
+            mqtk__subcmd__help__subcmd__bench,plan)
+                cmd="mqtk__subcmd__help__subcmd__bench__subcmd__plan"
                 ;;
             mqtk__subcmd__help__subcmd__bench,report)
                 cmd="mqtk__subcmd__help__subcmd__bench__subcmd__report"
@@ -141,7 +159,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --broker-pid --broker-sys --json --csv --per-client --assert --charts --report --help --version --profile --config pubsub pub sub conn report"
+            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --shard --start-at --control --broker-pid --broker-sys --json --csv --per-client --assert --charts --report --help --version --profile --config pubsub pub sub conn report merge plan coordinate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,6 +457,18 @@ _mqtk() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --broker-pid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -452,6 +482,140 @@ _mqtk() {
                     return 0
                     ;;
                 --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__bench__subcmd__coordinate)
+            opts="--control --agents --run-id --start-delay --timeout --json --csv --assert --charts --quiet --help --version --profile --config"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --control)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agents)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --run-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-delay)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --charts)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__bench__subcmd__merge)
+            opts="--json --csv --assert --charts --help --version --profile --config"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --assert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --charts)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__bench__subcmd__plan)
+            opts="--shards --image --start-in --name --namespace --datacenters --cpu --memory --help --version --profile --config k8s nomad"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shards)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --image)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-in)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --datacenters)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -589,8 +753,50 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__help__subcmd__bench)
-            opts="report"
+            opts="report merge plan coordinate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__bench__subcmd__coordinate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__bench__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mqtk__subcmd__help__subcmd__bench__subcmd__plan)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

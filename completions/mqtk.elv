@@ -276,8 +276,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --rate 'Messages per second per publisher (0: as fast as possible). Latency is then measured from each message''s intended send time, so broker stalls show in the percentiles'
             cand --sub-rate 'Subscribers read at most this many messages per second each (0: as fast as possible); simulates slow consumers, e.g. to see what a broker drops'
             cand --total-rate 'Messages per second over all publishers, shared evenly (instead of --rate)'
-            cand -t 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here'
-            cand --topic 'Topic template: %i is the client index, %c the client id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here'
+            cand -t 'Topic template: %i is the client index, %c the client id, %r the run id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here. With --shard the default is mqtk-bench/%r/%i'
+            cand --topic 'Topic template: %i is the client index, %c the client id, %r the run id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here. With --shard the default is mqtk-bench/%r/%i'
             cand --filter 'Subscriber topic filter [default: the topic template with %-levels replaced by +]'
             cand -M 'Most unacknowledged QoS 1/2 messages per publisher'
             cand --max-inflight 'Most unacknowledged QoS 1/2 messages per publisher'
@@ -288,6 +288,9 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --source-addr 'Local addresses to connect from, used in turn (e.g. 127.0.0.2,127.0.0.3), to open more connections to one broker address than one source address has ports'
             cand --run-id 'Run identifier written into every message header [default: random]: with one per process, several `bench pub` processes into one `bench sub` are told apart'
             cand --publisher-offset 'Number the publishers of this process from N (e.g. 100 for a second process of 100 publishers), so publisher indices are unique across processes'
+            cand --shard 'Run only shard I of N of this plan (I from 0): its exact share of the publishers, subscribers and connections, with client ids and topic indices unique across shards; the other flags stay the same on every agent. `auto` reads the index from Kubernetes (JOB_COMPLETION_INDEX) or Nomad (NOMAD_ALLOC_INDEX) and the count from auto/N or MQTK_SHARDS. Merge the agents'' --json results with `mqtk bench merge`'
+            cand --start-at 'Connect every client first, then start at this instant (Unix seconds or RFC 3339, e.g. 2026-01-02T03:04:05Z), so agents on several machines start together; an agent not connected by then starts late, says so and is flagged in its result'
+            cand --control 'A control broker, mqtt://[user:pass@]host[:port][/prefix], which should NOT be the broker under test: the agent announces itself there (with a last will), waits for the GO of `mqtk bench coordinate` instead of --start-at, and publishes its result there at QoS 1. Needs --shard and --run-id'
             cand --broker-pid 'Process id of a broker on this machine: report its CPU use and resident memory over the run, to tell a saturated broker from a saturated generator (Linux)'
             cand --assert 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7'
             cand --charts 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never'
@@ -314,6 +317,9 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --help 'Print help'
             cand --version 'Print version'
             cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+            cand merge 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict'
+            cand plan 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at'
+            cand coordinate 'Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench --shard I/N --control URL`), send GO, print the merged report once every result arrived; agents that left (their last will) or did not answer are named, and the exit is non-zero'
         }
         &'mqtk;bench;report'= {
             cand -o 'Write the self-contained HTML report (charts; several results overlaid) to this file'
@@ -322,6 +328,46 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --charts 'Charts under a single result''s summary: auto (on a terminal), always, never'
             cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
             cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
+        &'mqtk;bench;merge'= {
+            cand --assert 'Check a threshold on the merged run, e.g. ''p99 < 20ms'', ''lost == 0'' (repeatable); any failure exits 7'
+            cand --charts 'Charts under the summary: auto (on a terminal), always, never'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --json 'Print the merged result as one JSON document'
+            cand --csv 'Print a CSV header and one row for the merged run'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
+        &'mqtk;bench;plan'= {
+            cand --shards 'Number of agents (shards) to run the bench as'
+            cand --image 'Container image with mqtk on its PATH'
+            cand --start-in 'Start the run this long after the plan is printed (pods must be scheduled, images pulled and every client connected by then)'
+            cand --name 'Job name [default: mqtk-bench-<run id>]'
+            cand --namespace 'Kubernetes or Nomad namespace'
+            cand --datacenters 'Nomad datacenters'
+            cand --cpu 'CPU cores each agent asks for'
+            cand --memory 'Memory each agent asks for (and is limited to), MiB'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
+        }
+        &'mqtk;bench;coordinate'= {
+            cand --control 'The control broker the agents were given (--control), not the broker under test'
+            cand --agents 'Number of agents (the N of their --shard I/N)'
+            cand --run-id 'The run id the agents were given'
+            cand --start-delay 'Start the run this long after the last agent is ready'
+            cand --timeout 'Wait at most this long for every agent to be ready, and again for every result after the start'
+            cand --assert 'Check a threshold on the merged run (repeatable); any failure exits 7'
+            cand --charts 'Charts under the summary: auto (on a terminal), always, never'
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --json 'Print the merged result as one JSON document'
+            cand --csv 'Print a CSV header and one row for the merged run'
+            cand --quiet 'No progress lines on stderr'
             cand --help 'Print help'
             cand --version 'Print version'
         }
@@ -622,8 +668,17 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         }
         &'mqtk;help;bench'= {
             cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
+            cand merge 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict'
+            cand plan 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at'
+            cand coordinate 'Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench --shard I/N --control URL`), send GO, print the merged report once every result arrived; agents that left (their last will) or did not answer are named, and the exit is non-zero'
         }
         &'mqtk;help;bench;report'= {
+        }
+        &'mqtk;help;bench;merge'= {
+        }
+        &'mqtk;help;bench;plan'= {
+        }
+        &'mqtk;help;bench;coordinate'= {
         }
         &'mqtk;help;rr'= {
         }

@@ -106,7 +106,7 @@ pub enum Command {
         args_conflicts_with_subcommands = true,
         disable_help_subcommand = true
     )]
-    Bench(BenchArgs),
+    Bench(Box<BenchArgs>),
     /// Send a request and print the response (MQTT 5 request/response, as mosquitto_rr)
     #[command(disable_help_flag = true, args_override_self = true, long_about = rr::RR_LONG_ABOUT, after_long_help = EXIT_CODES_HELP)]
     Rr(rr::RrArgs),

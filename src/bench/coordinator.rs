@@ -14,7 +14,6 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use super::broker_sys;
-use super::broker_usage;
 use super::connections::{self, client_options};
 use super::header::Stream;
 use super::limits::{self, FD_RESERVE};
@@ -26,6 +25,7 @@ use super::result::{
 };
 use super::shared::{Ready, Shared, Window};
 use super::stats::{Latency, Series, Totals, rate};
+use super::{agent, broker_usage};
 use super::{publisher, subscriber};
 use crate::cli::bench::BenchMode;
 use crate::conn::opener::{self, Pacing};
@@ -33,9 +33,6 @@ use crate::conn::topic::matches as topic_matches;
 use crate::conn::{Client, ConnectOptions, Setup};
 use crate::error::Signal;
 use crate::signals::Signals;
-
-/// Schedule lag (p99) above which the generator, not the broker, limits the latency figures.
-const LATE_GENERATOR_US: u64 = 1_000;
 
 /// What a run produced: the result, and the signal that cut it short, if any.
 pub struct Outcome {
@@ -100,6 +97,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
         clients: Vec::new(),
         assertions: Vec::new(),
         notes: Vec::new(),
+        shard: None,
     }
 }
 
@@ -110,12 +108,24 @@ fn rfc3339(t: DateTime<Local>) -> String {
 /// Runs the plan. Errors are failures to start (no client could connect, a subscription was
 /// refused); everything that happens once the run has started ends up in the result.
 pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome> {
-    limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
+    execute_linked(plan, base, None).await
+}
+
+/// [`execute`] for an agent under `--control`: the link's GO starts the run.
+pub async fn execute_linked(
+    plan: Plan,
+    base: ConnectOptions,
+    link: Option<super::control::AgentLink>,
+) -> anyhow::Result<Outcome> {
+    let open_files_limit = limits::raise_nofile_limit(plan.client_count() + FD_RESERVE)?;
+    let began = super::shared::LoadMark::now();
     let mut result = skeleton(&plan, &base);
     if !plan.quiet {
         eprint!("{}", super::export::text::banner(&result));
     }
-    let shared = Arc::new(Shared::new(plan));
+    let mut shared = Shared::new(plan);
+    shared.link = link;
+    let shared = Arc::new(shared);
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
     let mut signals = Signals::new()?;
@@ -153,6 +163,22 @@ pub async fn execute(plan: Plan, base: ConnectOptions) -> anyhow::Result<Outcome
             .await?
         }
     }
+    // From the start barrier (connecting and waiting for --start-at left out) when there was one.
+    let from = *shared.started.get().unwrap_or(&began);
+    let to = super::shared::LoadMark::now();
+    let load = agent::Load {
+        cpu_s: to.cpu_s.zip(from.cpu_s).map(|(a, b)| a - b),
+        machine_busy: to
+            .machine
+            .zip(from.machine)
+            .and_then(|((b1, t1), (b0, t0))| {
+                (t1 > t0).then(|| b1.saturating_sub(b0) as f64 / (t1 - t0) as f64)
+            }),
+        wall: to.at - from.at,
+        open_files: shared.open_files.load(Ordering::Relaxed).checked_sub(1),
+        open_files_limit,
+    };
+    agent::assess(&shared.plan, &load, &mut result);
     let delivery_failed = problems.keys().any(Problem::is_delivery);
     result.errors = problems.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     let signal = shared.signal();
@@ -379,9 +405,12 @@ async fn run_messages(
         rss_bytes: None,
     };
 
-    // The start barrier: every client is connected (and subscribed) before anyone sends.
-    let start = Instant::now();
-    let start_wall = Local::now();
+    // The start barrier: every client is connected (and subscribed) before anyone sends, and
+    // with --start-at, the agents of a many-machine run start together.
+    // The subscribers learn the start before it comes: another agent's first messages may
+    // arrive a few milliseconds before this one's clock reaches it.
+    let (start, late) = agent::start(shared).await?;
+    shared.note_open_files();
     let window = Window {
         start,
         measure_from: start + plan.warmup,
@@ -392,6 +421,10 @@ async fn run_messages(
         .map(|pid| broker_usage::spawn(pid, done_rx.clone()));
     let sampler = spawn_sampler(shared, start, done_rx);
     let _ = start_tx.send(Some(window));
+    tokio::time::sleep_until(start).await;
+    let _ = shared.started.set(super::shared::LoadMark::now());
+    let start_wall = Local::now();
+    let started = std::time::SystemTime::now();
 
     let mut pub_set = JoinSet::new();
     for ready in pubs {
@@ -428,7 +461,13 @@ async fn run_messages(
     if plan.mode == BenchMode::Pubsub {
         // Drain: wait for what is still on its way, until all expected arrived or nothing moved
         // for the drain period.
-        let expected: u64 = (0..plan.subscribers).map(expected_for).sum();
+        let expected: u64 = if plan.shard.is_some_and(|s| s.count > 1) {
+            // Other shards' publishers send here too: without a known count, only a quiet
+            // drain period ends the wait.
+            agent::expected_from_all_shards(plan).unwrap_or(u64::MAX)
+        } else {
+            (0..plan.subscribers).map(expected_for).sum()
+        };
         let mut last = shared.counters.received.load(Ordering::Relaxed);
         let mut last_change = Instant::now();
         while !shared.aborted() {
@@ -654,7 +693,7 @@ async fn run_messages(
     }
     result.schedule_lag = lag.summary();
     if let Some(l) = &result.schedule_lag
-        && l.p99_us > LATE_GENERATOR_US
+        && l.p99_us > agent::LATE_GENERATOR_US
     {
         result.notes.push(format!(
             "the generator itself was late: schedule lag p99 {} (max {}), so latency includes \
@@ -679,6 +718,16 @@ async fn run_messages(
         ));
     }
     *found = problems;
+    result.shard = agent::part(plan, started, late, &pub_out, &sub_out);
+    if let Some(s) = &mut result.shard {
+        s.clock_offset_s = shared.clock_offset_s.get().copied();
+    }
+    if result.shard.as_ref().is_some_and(|s| s.count > 1) && plan.mode == BenchMode::Pubsub {
+        result.notes.push(
+            "one shard of a run: lost and expected count only this shard's publishers;              `mqtk bench merge` counts loss across all shards"
+                .into(),
+        );
+    }
     result.reconnects = pub_out.iter().chain(&sub_out).map(|o| o.reconnects).sum();
     if let Some(why) = pub_out
         .iter()
@@ -742,7 +791,10 @@ async fn run_conn(
     found: &mut Problems,
 ) -> anyhow::Result<()> {
     let plan = &shared.plan;
-    let start = Instant::now();
+    let (start, late) = agent::start(shared).await?;
+    tokio::time::sleep_until(start).await;
+    let _ = shared.started.set(super::shared::LoadMark::now());
+    let started = std::time::SystemTime::now();
     let start_wall = Local::now();
     let (done_tx, done_rx) = watch::channel(false);
     let sampler = spawn_sampler(shared, start, done_rx);
@@ -780,6 +832,7 @@ async fn run_conn(
         }
     }
     rss = rss.max(limits::resident_bytes());
+    shared.note_open_files();
     let _ = stop_tx.send(true);
     let handles = spawner.await.unwrap_or_default();
     if shared.aborted() {
@@ -815,6 +868,10 @@ async fn run_conn(
     };
     if lost > 0 {
         found.insert(Problem::ConnectionLost, lost);
+    }
+    result.shard = agent::part(plan, started, late, &[], &[]);
+    if let Some(s) = &mut result.shard {
+        s.clock_offset_s = shared.clock_offset_s.get().copied();
     }
     Ok(())
 }

@@ -2,10 +2,11 @@
 //! filters. No I/O; every problem here is a usage error (exit 2) reported before connecting.
 
 use std::net::IpAddr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::assert::{self, Assertion};
 use super::header;
+use super::shard::{self, Shard};
 use crate::cli::BenchArgs;
 use crate::cli::bench::BenchMode;
 use crate::error::usage;
@@ -15,6 +16,10 @@ use crate::error::usage;
 pub const DEFAULT_DURATION: Duration = Duration::from_secs(10);
 /// Warm-up of the default run: connection set-up and the broker's first allocations stay out.
 pub const DEFAULT_WARMUP: Duration = Duration::from_secs(1);
+
+/// `--topic`'s default, and the one shards use instead (the run id keeps runs apart).
+pub const DEFAULT_TOPIC: &str = "mqtk-bench/%i";
+pub const SHARDED_TOPIC: &str = "mqtk-bench/%r/%i";
 
 /// Smallest non-zero rate accepted (one message in about 17 minutes).
 const MIN_RATE: f64 = 0.001;
@@ -67,6 +72,27 @@ pub struct Plan {
     pub broker_sys: bool,
     /// The broker runs in this process, sharing its cores.
     pub embedded_broker: bool,
+    /// `--shard`: this process runs only its slice of the clients below.
+    pub shard: Option<Shard>,
+    /// Global index of this process's first publisher, subscriber and connection (0 unless
+    /// sharded); `publishers`, `subscribers` and `connections` above are this process's counts.
+    pub firsts: Firsts,
+    /// The whole run's client counts (equal to this process's unless sharded).
+    pub totals: Firsts,
+    /// `--start-at`: the instant the run starts, after every client is connected.
+    pub start_at: Option<SystemTime>,
+    /// Fingerprint of everything the agents of one run must agree on (not the shard index).
+    pub fingerprint: u64,
+    /// `--control`: the control broker and topics (the agent waits for its GO).
+    pub control: Option<super::control::Control>,
+}
+
+/// One number per role: publishers, subscribers, connections.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Firsts {
+    pub publishers: u32,
+    pub subscribers: u32,
+    pub connections: u32,
 }
 
 /// The role of one client in the run.
@@ -231,9 +257,71 @@ impl Plan {
                 "persistent sessions (-c) need stable client ids: give -i ID or -I PREFIX",
             ));
         }
+        let shard = match args.shard {
+            Some(spec) => Some(shard::resolve(spec, |name| std::env::var(name).ok())?),
+            None => None,
+        };
+        if args.control.is_some() && (shard.is_none() || args.run_id.is_none()) {
+            return Err(usage(
+                "--control needs --shard I/N and --run-id (the coordinator is given the same run id)",
+            ));
+        }
+        let sharded = shard.is_some_and(|s| s.count > 1);
+        // Agents must agree on the run id without talking: it is given, or derived from the
+        // plan and its start instant (so the next run of the same plan gets another one).
+        if sharded && args.run_id.is_none() && args.start_at.is_none() {
+            return Err(usage(
+                "--shard needs --run-id or --start-at, so every shard derives the same run id",
+            ));
+        }
+        let topic_template = if shard.is_some() && args.topic == DEFAULT_TOPIC {
+            SHARDED_TOPIC.to_string()
+        } else {
+            args.topic.clone()
+        };
+        let fingerprint_text = [
+            m.to_string(),
+            format!("{}", args.qos.0),
+            format!("{}", args.publishers),
+            format!("{}", args.subscribers),
+            format!("{}", args.connections),
+            format!("{:?}", args.messages),
+            format!("{:?}", args.duration),
+            format!("{}", args.size),
+            format!("{}", args.rate),
+            format!("{:?}", args.total_rate),
+            // Not --sub-rate: one agent may play the slow consumer of a run.
+            format!("{:?}", args.payload_template),
+            topic_template.clone(),
+            format!("{:?}", args.filter),
+            format!("{}", args.max_inflight),
+            format!("{}", args.retain),
+            format!("{}", args.connect_rate),
+            format!("{:?}", args.hold),
+            format!("{:?}", args.warmup),
+            format!("{:?}", args.start_at.map(shard::epoch_s)),
+            format!("{:?}", args.run_id),
+            format!("{:?}", shard.map(|s| s.count)),
+            format!(
+                "{:?}",
+                args.connect.id_prefix.as_ref().or(args.connect.id.as_ref())
+            ),
+        ]
+        .join("|");
+        let fingerprint = shard::fingerprint(&fingerprint_text);
+        let run_id = match args.run_id {
+            Some(r) => r,
+            None if shard.is_some() && args.start_at.is_some() => {
+                (fingerprint ^ (fingerprint >> 32)) as u32
+            }
+            None => rand::random(),
+        };
+        // %r: the run id, so topics of one run differ from the next one's.
+        let with_run = |t: &str| t.replace("%r", &format!("{run_id:08x}"));
+        let topic = with_run(&topic_template);
         // `bench sub` takes a filter in -t as well (it never publishes to it).
         let topic_is_filter = mode == BenchMode::Sub && args.filter.is_none();
-        if args.topic.is_empty() || (!topic_is_filter && args.topic.contains(['+', '#'])) {
+        if topic.is_empty() || (!topic_is_filter && topic.contains(['+', '#'])) {
             return Err(usage(format!(
                 "--topic '{}' must be a topic name without wildcards",
                 args.topic
@@ -241,9 +329,9 @@ impl Plan {
         }
         let filter = match &args.filter {
             Some(f) if f.is_empty() => return Err(usage("--filter must not be empty")),
-            Some(f) => f.clone(),
-            None if topic_is_filter && args.topic.contains(['+', '#']) => args.topic.clone(),
-            None => default_filter(&args.topic),
+            Some(f) => with_run(f),
+            None if topic_is_filter && topic.contains(['+', '#']) => topic.clone(),
+            None => default_filter(&topic),
         };
         // `%i`/`%c` expand to plain levels, so the template obeys the filter rules as it is.
         crate::conn::topic::validate_filter(&filter).map_err(usage)?;
@@ -260,21 +348,42 @@ impl Plan {
         let id_prefix = match (&args.connect.id, &args.connect.id_prefix) {
             (Some(id), _) => id.clone(),
             (None, Some(p)) => p.clone(),
+            // Process ids repeat across machines (a container's is often 1): shards name the
+            // run instead, and the global client index keeps ids apart within it.
+            (None, None) if shard.is_some() => format!("mqtk-bench-{run_id:08x}"),
             (None, None) => format!("mqtk-bench-{}", std::process::id()),
         };
+        let publishers = if publishes { args.publishers } else { 0 };
+        let subscribers = if subscribes { args.subscribers } else { 0 };
+        let connections = if mode == BenchMode::Conn {
+            args.connections
+        } else {
+            0
+        };
+        let totals = Firsts {
+            publishers,
+            subscribers,
+            connections,
+        };
+        let part = |total: u32| shard.map_or((0, total), |s| shard::slice(total, s));
+        let (pub_first, pub_count) = part(publishers);
+        let (sub_first, sub_count) = part(subscribers);
+        let (conn_first, conn_count) = part(connections);
+        if shard.is_some() && pub_count + sub_count + conn_count == 0 {
+            return Err(usage(format!(
+                "--shard {}: this shard has no clients (the plan has fewer clients than shards)",
+                shard.map(|s| s.to_string()).unwrap_or_default()
+            )));
+        }
         let mut source_addrs = args.source_addr.clone();
         if let Some(a) = args.connect.bind_address {
             source_addrs.push(a);
         }
         Ok(Plan {
             mode,
-            publishers: if publishes { args.publishers } else { 0 },
-            subscribers: if subscribes { args.subscribers } else { 0 },
-            connections: if mode == BenchMode::Conn {
-                args.connections
-            } else {
-                0
-            },
+            publishers: pub_count,
+            subscribers: sub_count,
+            connections: conn_count,
             messages,
             duration,
             size: args.size,
@@ -282,7 +391,7 @@ impl Plan {
             qos: args.qos.0,
             rate,
             sub_rate: args.sub_rate,
-            topic: args.topic.clone(),
+            topic,
             filter,
             max_inflight: args.max_inflight,
             connect_rate: args.connect_rate,
@@ -297,11 +406,28 @@ impl Plan {
             csv: args.csv,
             per_client: args.per_client,
             quiet: args.connect.quiet,
-            run_id: args.run_id.unwrap_or_else(rand::random),
-            publisher_offset: args.publisher_offset,
+            run_id,
+            publisher_offset: args.publisher_offset.saturating_add(pub_first),
             broker_pid: args.broker_pid,
             broker_sys: args.broker_sys,
             embedded_broker: args.embedded_broker,
+            shard,
+            firsts: Firsts {
+                publishers: pub_first,
+                subscribers: sub_first,
+                connections: conn_first,
+            },
+            totals,
+            start_at: args.start_at,
+            fingerprint,
+            control: match (&args.control, shard) {
+                (Some(url), Some(s)) => Some(super::control::parse_url(
+                    url,
+                    run_id,
+                    format!("mqtk-agent-{run_id:08x}-{}", s.index),
+                )?),
+                _ => None,
+            },
         })
     }
 
@@ -316,17 +442,35 @@ impl Plan {
             Role::Sub => 's',
             Role::Conn => 'c',
         };
-        format!("{}-{r}{index}", self.id_prefix)
+        format!("{}-{r}{}", self.id_prefix, self.global(role, index))
     }
 
-    /// The topic publisher `index` publishes to.
+    /// The run-wide index of this process's client `index` of `role` (they differ only when
+    /// sharded).
+    pub fn global(&self, role: Role, index: u32) -> u32 {
+        let first = match role {
+            Role::Pub => self.firsts.publishers,
+            Role::Sub => self.firsts.subscribers,
+            Role::Conn => self.firsts.connections,
+        };
+        first.saturating_add(index)
+    }
+
+    /// The topic publisher `index` (of this process) publishes to.
     pub fn topic_for(&self, index: u32) -> String {
-        expand(&self.topic, index, &self.client_id(Role::Pub, index))
+        self.topic_for_global(self.global(Role::Pub, index))
     }
 
-    /// The filter subscriber `index` subscribes to.
+    /// The topic of the run's publisher `global`, whichever shard runs it.
+    pub fn topic_for_global(&self, global: u32) -> String {
+        let id = format!("{}-p{global}", self.id_prefix);
+        expand(&self.topic, global, &id)
+    }
+
+    /// The filter subscriber `index` (of this process) subscribes to.
     pub fn filter_for(&self, index: u32) -> String {
-        expand(&self.filter, index, &self.client_id(Role::Sub, index))
+        let global = self.global(Role::Sub, index);
+        expand(&self.filter, global, &self.client_id(Role::Sub, index))
     }
 
     /// The local address client number `n` (over all roles) connects from.
@@ -438,6 +582,74 @@ mod tests {
         assert_eq!(p.source_for(0), "127.0.0.2".parse().ok());
         assert_eq!(p.source_for(3), "127.0.0.3".parse().ok());
         assert_eq!(plan(&[]).unwrap().source_for(5), None);
+    }
+
+    #[test]
+    fn shards_take_exact_slices_with_run_wide_names() {
+        let base = [
+            "--pubs",
+            "10",
+            "--subs",
+            "3",
+            "--total-rate",
+            "1000",
+            "--start-at",
+            "1767323045",
+        ];
+        let shards: Vec<Plan> = (0..4)
+            .map(|i| plan(&[&base[..], &["--shard", &format!("{i}/4")]].concat()).unwrap())
+            .collect();
+        // 10 publishers over 4 shards: 2, 3, 2, 3; the rate is per publisher of the whole run.
+        let counts: Vec<u32> = shards.iter().map(|p| p.publishers).collect();
+        assert_eq!(counts, [2, 3, 2, 3]);
+        assert_eq!(shards.iter().map(|p| p.subscribers).sum::<u32>(), 3);
+        let total: f64 = shards
+            .iter()
+            .map(|p| p.rate * f64::from(p.publishers))
+            .sum();
+        assert_eq!(total, 1000.0);
+        // One run id, derived from the plan and the start instant, on every shard.
+        let run = shards[0].run_id;
+        assert!(
+            shards
+                .iter()
+                .all(|p| p.run_id == run && p.fingerprint == shards[0].fingerprint)
+        );
+        let other = plan(&[
+            "--pubs",
+            "10",
+            "--subs",
+            "3",
+            "--start-at",
+            "1767323046",
+            "--shard",
+            "0/4",
+        ]);
+        assert_ne!(other.unwrap().run_id, run);
+        // Ids, topics and header indices are the run's, unique over the shards.
+        let mut ids = std::collections::BTreeSet::new();
+        let mut topics = std::collections::BTreeSet::new();
+        for p in &shards {
+            for i in 0..p.publishers {
+                assert!(ids.insert(p.client_id(Role::Pub, i)));
+                assert!(topics.insert(p.topic_for(i)));
+                assert_eq!(p.publisher_offset + i, p.global(Role::Pub, i));
+            }
+            for i in 0..p.subscribers {
+                assert!(ids.insert(p.client_id(Role::Sub, i)));
+            }
+            assert_eq!(p.filter, format!("mqtk-bench/{run:08x}/+"));
+        }
+        assert_eq!((ids.len(), topics.len()), (13, 10));
+        assert!(ids.contains(&format!("mqtk-bench-{run:08x}-p9")));
+        assert!(topics.contains(&format!("mqtk-bench/{run:08x}/9")));
+        assert!(usage_error(&["--shard", "1/2"]).contains("--run-id or --start-at"));
+        assert!(usage_error(&["--shard", "0/2", "--run-id", "1"]).contains("no clients"));
+        // A given run id is kept; a shard of one is a whole run.
+        assert_eq!(
+            plan(&["--shard", "0/1", "--run-id", "9"]).unwrap().run_id,
+            9
+        );
     }
 
     #[test]

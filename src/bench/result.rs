@@ -137,6 +137,10 @@ pub struct BenchResult {
     pub assertions: Vec<AssertionOutcome>,
     /// Remarks on how to read the figures.
     pub notes: Vec<String>,
+    /// `--shard`: which part of a many-agent run this is, and what `bench merge` needs to
+    /// combine the parts exactly. Absent from one-machine runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardFigures>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -271,6 +275,92 @@ pub struct AssertionOutcome {
     pub actual: Option<f64>,
 }
 
+/// One agent's part of a sharded run (`--shard I/N`), or the merged run's (`bench merge`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShardFigures {
+    /// This shard's index and the number of shards (a merged result: 0 and the count).
+    pub index: u32,
+    pub count: u32,
+    /// The run id every message header carries.
+    pub run_id: u32,
+    /// Fingerprint of the plan all shards must share (hex).
+    pub plan: String,
+    /// The whole run's clients, and this shard's first global index of each.
+    pub totals: ClientCounts,
+    pub firsts: ClientCounts,
+    /// `--start-at`, Unix seconds.
+    pub start_at: Option<f64>,
+    /// When this shard actually started (Unix seconds), and how late that was after
+    /// `--start-at` (0 when on time).
+    pub started_s: f64,
+    pub late_s: f64,
+    /// `--control`: this agent's clock minus the coordinator's, measured as the GO arrived (so
+    /// it includes the GO's one-way delay).
+    #[serde(default)]
+    pub clock_offset_s: Option<f64>,
+    /// Messages each of this shard's publishers sent, by global publisher index.
+    pub streams: Vec<StreamSent>,
+    /// This shard's subscribers grouped by filter, with the distinct messages of this run they
+    /// received: with every shard's `streams`, merge counts loss across shards exactly.
+    pub subscriptions: Vec<SubscriptionFigures>,
+    /// The load generator's own load, to tell a slow broker from an overloaded agent.
+    pub agent: AgentFigures,
+    /// Why this agent may have limited the figures (empty: it did not).
+    pub saturated: Vec<String>,
+    /// A merged result: how many shards it combines (0: one agent's own part).
+    #[serde(default)]
+    pub merged: u32,
+    /// A merged result: the shards that started late, or saturated, by index.
+    #[serde(default)]
+    pub late_shards: Vec<u32>,
+    #[serde(default)]
+    pub saturated_shards: Vec<u32>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCounts {
+    pub publishers: u32,
+    pub subscribers: u32,
+    pub connections: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamSent {
+    pub publisher: u32,
+    pub topic: String,
+    pub sent: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionFigures {
+    pub filter: String,
+    pub subscribers: u32,
+    /// Distinct messages of this run received over these subscribers.
+    pub unique: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentFigures {
+    /// CPU time mqtk used over the run, seconds, and as a fraction of all the machine's cores.
+    pub cpu_s: f64,
+    pub cpu_busy: f64,
+    /// The whole machine's CPU busy share over the run (Linux), whoever used it.
+    #[serde(default)]
+    pub machine_busy: Option<f64>,
+    pub cores: u32,
+    /// Open descriptors once every client was connected, and the limit.
+    pub open_files: Option<u64>,
+    pub open_files_limit: Option<u64>,
+    /// Connections per source address, and the local ports the system hands out per address.
+    pub ports_per_source: u64,
+    pub port_range: Option<u64>,
+}
+
 impl BenchResult {
     pub fn error_count(&self) -> u64 {
         self.errors.values().sum()
@@ -388,6 +478,7 @@ pub(crate) mod fixture {
             clients: vec![],
             assertions: vec![],
             notes: vec!["at full speed, latency is mostly queueing".into()],
+            shard: None,
         }
     }
 

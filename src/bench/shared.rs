@@ -35,6 +35,32 @@ pub struct Shared {
     pub signal: AtomicU64,
     /// Latency, duplicates and gaps per second of the run.
     pub seconds: PerSecond,
+    /// Descriptors open once every client was connected, plus one (0: not known).
+    pub open_files: AtomicU64,
+    /// Time and CPU counters at the start barrier: the agent's load is measured from there.
+    pub started: std::sync::OnceLock<LoadMark>,
+    /// `--control`: the link to the coordinator, whose GO starts the run.
+    pub link: Option<super::control::AgentLink>,
+    /// This agent's clock offset against the coordinator's, measured from its GO.
+    pub clock_offset_s: std::sync::OnceLock<f64>,
+}
+
+/// Time and CPU counters at one instant.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadMark {
+    pub at: std::time::Instant,
+    pub cpu_s: Option<f64>,
+    pub machine: Option<(u64, u64)>,
+}
+
+impl LoadMark {
+    pub fn now() -> LoadMark {
+        LoadMark {
+            at: std::time::Instant::now(),
+            cpu_s: super::limits::cpu_seconds(),
+            machine: super::limits::machine_cpu_ticks(),
+        }
+    }
 }
 
 impl Shared {
@@ -46,6 +72,17 @@ impl Shared {
             abort: AtomicBool::new(false),
             signal: AtomicU64::new(0),
             seconds: PerSecond::default(),
+            open_files: AtomicU64::new(0),
+            started: std::sync::OnceLock::new(),
+            link: None,
+            clock_offset_s: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Records the open descriptors now (all clients connected), for the agent's load figures.
+    pub fn note_open_files(&self) {
+        if let Some(n) = super::limits::open_files() {
+            self.open_files.store(n + 1, Ordering::Relaxed);
         }
     }
 

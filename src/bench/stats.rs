@@ -231,6 +231,16 @@ impl Latency {
         self.hist.len()
     }
 
+    /// A decoded histogram as a latency distribution, when it has exactly this type's bounds
+    /// (1 µs to 1 h, 3 significant digits): only then do buckets add one to one.
+    pub fn from_histogram(hist: Histogram<u64>) -> Option<Latency> {
+        let own = Latency::default();
+        (hist.low() == own.hist.low()
+            && hist.high() == own.hist.high()
+            && hist.sigfig() == own.hist.sigfig())
+        .then_some(Latency { hist })
+    }
+
     /// Percentiles, or `None` when nothing was recorded.
     pub fn summary(&self) -> Option<Percentiles> {
         if self.hist.is_empty() {

@@ -2,11 +2,12 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand, ValueEnum};
 
 use super::{ConnectArgs, QosLevel, values};
+use crate::bench::shard::{self, ShardSpec};
 
 /// What `mqtk bench` runs.
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -52,6 +53,154 @@ pub enum BenchCommand {
     /// first is the baseline
     #[command(disable_help_flag = true)]
     Report(BenchReportArgs),
+
+    /// Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into
+    /// the one report of the whole run: histograms added, counters and per-second series
+    /// summed, loss counted across shards; --assert gives one verdict
+    #[command(disable_help_flag = true)]
+    Merge(Box<BenchMergeArgs>),
+
+    /// Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or
+    /// Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench
+    /// flags]`; each agent runs `--shard auto` with one run id and one --start-at
+    #[command(disable_help_flag = true)]
+    Plan(Box<BenchPlanArgs>),
+
+    /// Start and collect a sharded run over a control broker: wait for N agents (`mqtk bench
+    /// --shard I/N --control URL`), send GO, print the merged report once every result arrived;
+    /// agents that left (their last will) or did not answer are named, and the exit is non-zero
+    #[command(disable_help_flag = true)]
+    Coordinate(Box<BenchCoordinateArgs>),
+}
+
+/// `mqtk bench coordinate`.
+#[derive(Args, Debug)]
+pub struct BenchCoordinateArgs {
+    /// The control broker the agents were given (--control), not the broker under test
+    #[arg(long, value_name = "URL")]
+    pub control: String,
+
+    /// Number of agents (the N of their --shard I/N)
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(shard::MAX_SHARDS)), value_name = "N")]
+    pub agents: u32,
+
+    /// The run id the agents were given
+    #[arg(long = "run-id", value_name = "N")]
+    pub run_id: u32,
+
+    /// Start the run this long after the last agent is ready
+    #[arg(long = "start-delay", default_value = "2s", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub start_delay: Duration,
+
+    /// Wait at most this long for every agent to be ready, and again for every result after
+    /// the start
+    #[arg(long, default_value = "10m", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub timeout: Duration,
+
+    /// Print the merged result as one JSON document
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print a CSV header and one row for the merged run
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+
+    /// Check a threshold on the merged run (repeatable); any failure exits 7
+    #[arg(long = "assert", value_name = "EXPR")]
+    pub asserts: Vec<String>,
+
+    /// Charts under the summary: auto (on a terminal), always, never
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub charts: ChartsChoice,
+
+    /// No progress lines on stderr
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The placement engine `bench plan` writes a job for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// A Kubernetes Indexed Job (YAML): kubectl apply -f
+    K8s,
+    /// A Nomad batch job (API JSON): nomad job run -json
+    Nomad,
+}
+
+/// `mqtk bench plan`.
+#[derive(Args, Debug)]
+pub struct BenchPlanArgs {
+    /// k8s or nomad
+    #[arg(value_enum, value_name = "ENGINE")]
+    pub engine: Engine,
+
+    /// Number of agents (shards) to run the bench as
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(shard::MAX_SHARDS)), value_name = "N")]
+    pub shards: u32,
+
+    /// Container image with mqtk on its PATH
+    #[arg(long, value_name = "IMAGE")]
+    pub image: String,
+
+    /// Start the run this long after the plan is printed (pods must be scheduled, images
+    /// pulled and every client connected by then)
+    #[arg(long = "start-in", default_value = "2m", value_parser = values::parse_duration, value_name = "DURATION")]
+    pub start_in: Duration,
+
+    /// Job name [default: mqtk-bench-<run id>]
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Kubernetes or Nomad namespace
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Nomad datacenters
+    #[arg(long, value_delimiter = ',', default_value = "dc1", value_name = "DCS")]
+    pub datacenters: Vec<String>,
+
+    /// CPU cores each agent asks for
+    #[arg(long, default_value_t = 1.0, value_name = "CORES")]
+    pub cpu: f64,
+
+    /// Memory each agent asks for (and is limited to), MiB
+    #[arg(long, default_value_t = 1024, value_name = "MIB")]
+    pub memory: u64,
+
+    /// The bench flags every agent runs with, as for a one-machine `mqtk bench` (mode first if
+    /// not pubsub); the plan adds --shard auto, --run-id, --start-at, --json and --quiet
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "BENCH FLAGS"
+    )]
+    pub bench: Vec<String>,
+}
+
+/// `mqtk bench merge`.
+#[derive(Args, Debug)]
+pub struct BenchMergeArgs {
+    /// The result of every shard of one run, each once (lines starting `mqtk: `, as `kubectl
+    /// logs` mixes them in, are skipped)
+    #[arg(required = true, value_name = "RESULT.json")]
+    pub results: Vec<PathBuf>,
+
+    /// Print the merged result as one JSON document
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print a CSV header and one row for the merged run
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+
+    /// Check a threshold on the merged run, e.g. 'p99 < 20ms', 'lost == 0' (repeatable); any
+    /// failure exits 7
+    #[arg(long = "assert", value_name = "EXPR")]
+    pub asserts: Vec<String>,
+
+    /// Charts under the summary: auto (on a terminal), always, never
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub charts: ChartsChoice,
 }
 
 /// `mqtk bench report`.
@@ -186,9 +335,9 @@ pub struct BenchArgs {
     )]
     pub total_rate: Option<f64>,
 
-    /// Topic template: %i is the client index, %c the client id (one topic per publisher by
-    /// default; give a topic without % for all publishers to share it). `bench sub` also takes a
-    /// filter here
+    /// Topic template: %i is the client index, %c the client id, %r the run id (one topic per
+    /// publisher by default; give a topic without % for all publishers to share it). `bench sub`
+    /// also takes a filter here. With --shard the default is mqtk-bench/%r/%i
     #[arg(
         short = 't',
         long,
@@ -257,6 +406,32 @@ pub struct BenchArgs {
         help_heading = "Load"
     )]
     pub publisher_offset: u32,
+
+    /// Run only shard I of N of this plan (I from 0): its exact share of the publishers,
+    /// subscribers and connections, with client ids and topic indices unique across shards; the
+    /// other flags stay the same on every agent. `auto` reads the index from Kubernetes
+    /// (JOB_COMPLETION_INDEX) or Nomad (NOMAD_ALLOC_INDEX) and the count from auto/N or
+    /// MQTK_SHARDS. Merge the agents' --json results with `mqtk bench merge`
+    #[arg(long, value_parser = shard::parse_spec, value_name = "I/N|auto", help_heading = "Shards")]
+    pub shard: Option<ShardSpec>,
+
+    /// Connect every client first, then start at this instant (Unix seconds or RFC 3339, e.g.
+    /// 2026-01-02T03:04:05Z), so agents on several machines start together; an agent not
+    /// connected by then starts late, says so and is flagged in its result
+    #[arg(long = "start-at", value_parser = shard::parse_start_at, value_name = "TIME", help_heading = "Shards")]
+    pub start_at: Option<SystemTime>,
+
+    /// A control broker, mqtt://[user:pass@]host[:port][/prefix], which should NOT be the broker
+    /// under test: the agent announces itself there (with a last will), waits for the GO of
+    /// `mqtk bench coordinate` instead of --start-at, and publishes its result there at QoS 1.
+    /// Needs --shard and --run-id
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "start_at",
+        help_heading = "Shards"
+    )]
+    pub control: Option<String>,
 
     /// Process id of a broker on this machine: report its CPU use and resident memory over the
     /// run, to tell a saturated broker from a saturated generator (Linux)

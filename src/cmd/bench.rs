@@ -6,20 +6,28 @@ use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 
+use crate::bench::control::AgentLink;
 use crate::bench::export::charts::{self, Style};
 use crate::bench::export::compare::Run;
 use crate::bench::export::{csv, html, json, text};
 use crate::bench::plan::Plan;
 use crate::bench::result::BenchResult;
 use crate::bench::{assert, coordinator};
+
+/// How long an agent waits for the control broker to acknowledge its result.
+const RESULT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 use crate::cli::BenchArgs;
 use crate::cli::bench::{BenchCommand, ChartsChoice};
 use crate::error::{self, Failure, Kind};
 use crate::signals::interrupted;
 
 pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
-    if let Some(BenchCommand::Report(report_args)) = args.command.take() {
-        return super::bench_report::run(report_args);
+    match args.command.take() {
+        Some(BenchCommand::Report(a)) => return super::bench_report::run(a),
+        Some(BenchCommand::Merge(a)) => return super::bench_merge::run(*a),
+        Some(BenchCommand::Plan(a)) => return super::bench_plan::run(*a),
+        Some(BenchCommand::Coordinate(a)) => return super::bench_coordinate::run(*a),
+        None => {}
     }
     let plan = Plan::from_args(&args)?;
     // Kept alive until the bench is over; dropping it stops the broker.
@@ -37,11 +45,16 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         .build()?;
     let asserts = plan.asserts.clone();
     let (json, csv) = (plan.json, plan.csv);
+    // --control: announced (with its last will) before the bench clients connect.
+    let link = match (&plan.control, plan.shard) {
+        (Some(control), Some(shard)) => Some(rt.block_on(AgentLink::join(control.clone(), shard))?),
+        _ => None,
+    };
     let coordinator::Outcome {
         mut result,
         signal,
         delivery_failed,
-    } = match rt.block_on(coordinator::execute(plan, opts)) {
+    } = match rt.block_on(coordinator::execute_linked(plan, opts, link.clone())) {
         Ok(outcome) => outcome,
         Err(e) => {
             // Nothing ran: no empty report left behind.
@@ -51,10 +64,14 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
             return Err(e);
         }
     };
+    result.assertions = assert::evaluate(&asserts, &result);
+    if let Some(link) = &link {
+        let doc = bytes::Bytes::from(json::json(&result));
+        rt.block_on(link.send_result(doc, RESULT_WAIT))?;
+    }
     // Client tasks still closing must not hold the process.
     rt.shutdown_timeout(std::time::Duration::from_millis(200));
 
-    result.assertions = assert::evaluate(&asserts, &result);
     if let Some((path, file)) = report_file {
         write_report(&path, file, &result)?;
     }

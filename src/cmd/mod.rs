@@ -7,6 +7,9 @@ use crate::cli::{Cli, Command};
 use crate::error;
 
 pub mod bench;
+pub mod bench_coordinate;
+pub mod bench_merge;
+pub mod bench_plan;
 pub mod bench_report;
 #[cfg(feature = "broker")]
 pub mod broker;
@@ -122,7 +125,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Pub(args) => publish::run(args),
         Command::Sub(args) => subscribe::run(args),
-        Command::Bench(args) => bench::run(args),
+        Command::Bench(args) => bench::run(*args),
         Command::Rr(args) => rr::run(args),
         Command::Sys(args) => sys::run(args),
         Command::Generate(args) => generate::run(&args),

@@ -9,15 +9,10 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use common::Broker;
-use mqtk::bench::result::{BenchResult, Mode};
+use common::bench::{code, json_of, roomy_broker};
+use mqtk::bench::result::Mode;
 
 /// A broker that queues enough for zero-loss runs at QoS 1/2.
-fn roomy_broker() -> Broker {
-    Broker::builder()
-        .config_line("max_queued_messages 100000")
-        .start()
-}
-
 /// `mqtk bench` against `broker`, quiet (no progress lines on stderr).
 fn mqtk(broker: &Broker) -> Command {
     let mut c = common::mqtk_std();
@@ -35,20 +30,6 @@ fn mqtk_offline() -> Command {
 
 fn run(cmd: &mut Command) -> Output {
     cmd.output().unwrap()
-}
-
-fn json_of(out: &Output) -> BenchResult {
-    let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "not a bench JSON document ({e}): {text}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
 }
 
 #[test]

@@ -4,9 +4,10 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
+use common::bench::code;
 use common::{Background, Broker};
 use mqtk::bench::result::BenchResult;
 
@@ -54,10 +55,6 @@ fn coordinator(control: &Broker, agents: u32, run: &str, extra: &[&str]) -> Comm
     ])
     .args(extra);
     c
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
 }
 
 #[test]

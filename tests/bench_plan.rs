@@ -8,6 +8,7 @@ use std::process::{Output, Stdio};
 use std::time::{Duration, SystemTime};
 
 use common::Broker;
+use common::bench::code;
 use mqtk::bench::result::BenchResult;
 use serde_json::Value;
 
@@ -17,10 +18,6 @@ fn plan(args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
 }
 
 fn strings(v: &Value) -> Vec<String> {

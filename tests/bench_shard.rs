@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use common::Broker;
+use common::bench::{code, json_of};
 use hdrhistogram::Histogram;
 use hdrhistogram::serialization::Deserializer;
 use mqtk::bench::result::BenchResult;
@@ -34,20 +35,6 @@ fn merge(files: &[PathBuf], extra: &[&str]) -> Output {
         .args(extra)
         .output()
         .unwrap()
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
-
-fn json_of(out: &Output) -> BenchResult {
-    let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "not a bench JSON document ({e}): {text}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
 }
 
 /// A start instant `secs` from now, in whole Unix seconds, as agents on several machines get it.

@@ -5,38 +5,11 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use common::Broker;
-use mqtk::bench::result::BenchResult;
-
-fn roomy_broker() -> Broker {
-    Broker::builder()
-        .config_line("max_queued_messages 100000")
-        .start()
-}
-
-fn bench(broker: &Broker) -> Command {
-    let mut c = common::mqtk_std();
-    c.arg("bench").args(broker.args()).arg("--quiet");
-    c.stdin(Stdio::null());
-    c
-}
-
-fn json_of(out: &Output) -> BenchResult {
-    let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(&text).unwrap_or_else(|e| {
-        panic!(
-            "not a bench JSON document ({e}): {text}\nstderr: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
-}
+use common::bench::{bench, code, json_of, roomy_broker};
 
 #[test]
 fn a_resumed_session_s_backlog_is_acknowledged_not_counted_as_loss() {

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::Broker;
+use common::bench::{bench, code};
 use mqtk::bench::export::html::CHART_IDS;
 use mqtk::bench::result::BenchResult;
 
@@ -18,21 +19,10 @@ fn broker() -> Broker {
         .start()
 }
 
-fn bench(broker: &Broker) -> Command {
-    let mut c = common::mqtk_std();
-    c.arg("bench").args(broker.args()).arg("--quiet");
-    c.stdin(Stdio::null());
-    c
-}
-
 fn mqtk() -> Command {
     let mut c = common::mqtk_std();
     c.stdin(Stdio::null());
     c
-}
-
-fn code(out: &Output) -> i32 {
-    out.status.code().unwrap_or(-1)
 }
 
 fn stdout(out: &Output) -> String {

@@ -302,6 +302,35 @@ pub fn value(metric: Metric, r: &BenchResult) -> Option<f64> {
     }
 }
 
+/// The run's one verdict: an assertion error (exit 7) naming every failed `--assert`; `of`
+/// says what was judged (e.g. "on the merged run"), empty for a plain run.
+pub fn verdict(r: &BenchResult, of: &str) -> anyhow::Result<()> {
+    let failed: Vec<&str> = r
+        .assertions
+        .iter()
+        .filter(|a| !a.passed)
+        .map(|a| a.expr.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let of = if of.is_empty() {
+        String::new()
+    } else {
+        format!(" {of}")
+    };
+    Err(error::Failure::new(
+        error::Kind::Assertion,
+        format!(
+            "{} of {} assertions failed{of}: {}",
+            failed.len(),
+            r.assertions.len(),
+            failed.join("; ")
+        ),
+    )
+    .into())
+}
+
 /// Checks every assertion; a metric that was not measured fails.
 pub fn evaluate(asserts: &[Assertion], r: &BenchResult) -> Vec<AssertionOutcome> {
     evaluate_against(asserts, r, None)

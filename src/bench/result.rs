@@ -368,6 +368,31 @@ impl BenchResult {
 }
 
 /// Fixed results for the formatter, chart and assertion tests.
+/// Reads a result document (`mqtk bench --json`) from `path`, with the name it goes by in
+/// reports (its file name). Lines mqtk writes to stderr (`mqtk: ...`) are skipped, so logs that
+/// hold both streams (`kubectl logs`) can be read as they are. A missing or malformed file is bad
+/// input (exit 2).
+pub fn read_document(path: &std::path::Path) -> anyhow::Result<(String, BenchResult)> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| crate::error::usage(format!("cannot read {}: {e}", path.display())))?;
+    let doc: String = text
+        .lines()
+        .filter(|l| !l.starts_with("mqtk: "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let result: BenchResult = serde_json::from_str(&doc).map_err(|e| {
+        crate::error::usage(format!(
+            "{} is not a bench result document (mqtk bench --json): {e}",
+            path.display()
+        ))
+    })?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok((name, result))
+}
+
 #[cfg(test)]
 pub(crate) mod fixture {
     use super::*;

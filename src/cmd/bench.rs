@@ -18,7 +18,7 @@ use crate::bench::{assert, coordinator};
 const RESULT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 use crate::cli::BenchArgs;
 use crate::cli::bench::{BenchCommand, ChartsChoice};
-use crate::error::{self, Failure, Kind};
+use crate::error;
 use crate::signals::interrupted;
 
 pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
@@ -114,25 +114,7 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
             result.connect.attempted
         ));
     }
-    let failed: Vec<&str> = result
-        .assertions
-        .iter()
-        .filter(|a| !a.passed)
-        .map(|a| a.expr.as_str())
-        .collect();
-    if !failed.is_empty() {
-        return Err(Failure::new(
-            Kind::Assertion,
-            format!(
-                "{} of {} assertions failed: {}",
-                failed.len(),
-                result.assertions.len(),
-                failed.join("; ")
-            ),
-        )
-        .into());
-    }
-    Ok(())
+    assert::verdict(&result, "")
 }
 
 /// The text summary, followed by the charts when `--charts` and the terminal call for them.

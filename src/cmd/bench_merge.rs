@@ -8,9 +8,8 @@ use std::path::Path;
 use crate::bench::assert::{self, Assertion};
 use crate::bench::export::{csv, json};
 use crate::bench::merge::{self, Part};
-use crate::bench::result::BenchResult;
+use crate::bench::result::read_document;
 use crate::cli::bench::{BenchMergeArgs, ChartsChoice};
-use crate::error::{self, Failure, Kind};
 
 pub fn run(args: BenchMergeArgs) -> anyhow::Result<()> {
     let asserts = parse_asserts(&args.asserts)?;
@@ -59,47 +58,11 @@ pub fn report(parts: &[Part], asserts: &[Assertion], format: Format) -> anyhow::
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
-    let failed: Vec<&str> = result
-        .assertions
-        .iter()
-        .filter(|a| !a.passed)
-        .map(|a| a.expr.as_str())
-        .collect();
-    if !failed.is_empty() {
-        return Err(Failure::new(
-            Kind::Assertion,
-            format!(
-                "{} of {} assertions failed on the merged run: {}",
-                failed.len(),
-                result.assertions.len(),
-                failed.join("; ")
-            ),
-        )
-        .into());
-    }
-    Ok(())
+    assert::verdict(&result, "on the merged run")
 }
 
-/// Reads one agent's result. Lines mqtk writes to stderr (`mqtk: ...`) are skipped, so the
-/// output of `kubectl logs` or `nomad alloc logs` (both streams in one) can be merged as it is;
-/// anything else that is not one result document is bad input (exit 2).
+/// Reads one agent's result (see [`read_document`]: `kubectl logs` output is read as it is).
 fn load(path: &Path) -> anyhow::Result<Part> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| error::usage(format!("cannot read {}: {e}", path.display())))?;
-    let doc: String = text
-        .lines()
-        .filter(|l| !l.starts_with("mqtk: "))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let result: BenchResult = serde_json::from_str(&doc).map_err(|e| {
-        error::usage(format!(
-            "{} is not a bench result document (mqtk bench --json): {e}",
-            path.display()
-        ))
-    })?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (name, result) = read_document(path)?;
     Ok(Part { name, result })
 }

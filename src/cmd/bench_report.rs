@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::bench::assert;
 use crate::bench::export::compare::{self, Run};
 use crate::bench::export::html;
-use crate::bench::result::BenchResult;
+use crate::bench::result::read_document;
 use crate::cli::bench::BenchReportArgs;
 use crate::error::{self, Failure, Kind};
 
@@ -80,17 +80,6 @@ pub fn run(args: BenchReportArgs) -> anyhow::Result<()> {
 
 /// Reads one result document; a missing or malformed file is bad input (exit 2).
 fn load(path: &Path) -> anyhow::Result<Run> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| error::usage(format!("cannot read {}: {e}", path.display())))?;
-    let result: BenchResult = serde_json::from_str(&text).map_err(|e| {
-        error::usage(format!(
-            "{} is not a bench result document (mqtk bench --json): {e}",
-            path.display()
-        ))
-    })?;
-    let name = path.file_name().map_or_else(
-        || path.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let (name, result) = read_document(path)?;
     Ok(Run { name, result })
 }

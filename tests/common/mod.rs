@@ -22,6 +22,8 @@
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod bench;
+
 use std::fs;
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -707,3 +707,53 @@ fn debug_trace_never_shows_the_password() {
         );
     }
 }
+
+/// A one-shot `pub` closes right after its DISCONNECT and half-close, without waiting for the
+/// broker's close: each last message still arrives, the broker logs a clean disconnect (not a
+/// closed or reset connection), and the will is never sent.
+#[test]
+fn one_shot_pub_closes_cleanly_without_waiting_for_the_broker() {
+    let broker = Broker::start();
+    for v in VERSIONS {
+        let watch_id = format!("watch-oneshot-{v}");
+        let watcher = spawn_subscriber(
+            &broker,
+            mosquitto_sub(&broker).args(["-i", &watch_id, "-t", "oneshot/#", "-v"]),
+            &watch_id,
+            "oneshot/#",
+        );
+        const RUNS: usize = 20;
+        for i in 0..RUNS {
+            let id = format!("oneshot-{v}-{i}");
+            let since = broker.log_len();
+            let out = run(mqtk("pub", v).args(broker.args()).args([
+                "-i",
+                &id,
+                "-t",
+                "oneshot/data",
+                "-m",
+                &i.to_string(),
+                "--will-topic",
+                "oneshot/will",
+                "--will-payload",
+                "gone",
+            ]));
+            assert_ok(&out, "one-shot pub");
+            assert!(
+                common::poll_until(WAIT, || broker
+                    .log_since(since)
+                    .contains(&format!("Client {id} disconnected."))),
+                "no clean disconnect logged for {id}: {}",
+                broker.log_tail(5)
+            );
+        }
+        assert!(
+            watcher.wait_for_lines(RUNS, WAIT),
+            "-V {v}: got {}",
+            text(&watcher.stdout_so_far())
+        );
+        let got = text(&watcher.kill().stdout);
+        let want: String = (0..RUNS).map(|i| format!("oneshot/data {i}\n")).collect();
+        assert_eq!(got, want, "-V {v}: every message, in order, and no will");
+    }
+}

@@ -141,6 +141,125 @@ fn million_lines_qos0_reach_mqtk_sub() {
     pipe_lines(&broker, sub, &["-q", "0", "-t", "vol/0"], &input, N);
 }
 
+/// A live tail: `mqtk sub` reads a busy QoS 0 stream in batches, and the last batch must still
+/// be printed while the publisher stays connected and idle (no later message pushes it out).
+#[test]
+fn a_qos0_burst_is_printed_whole_while_the_publisher_idles() {
+    let broker = roomy_broker();
+    const N: usize = 20_000;
+    let sub = spawn_subscriber(
+        &broker,
+        mqtk_std()
+            .arg("sub")
+            .args(broker.args())
+            .args(["-i", "tail0", "-t", "tail/0"]),
+        "tail0",
+        "tail/0",
+    );
+    let mut publisher = Background::spawn_with_stdin(
+        mqtk_std()
+            .arg("pub")
+            .args(broker.args())
+            .args(["-t", "tail/0", "-l"]),
+    );
+    publisher
+        .stdin()
+        .write_all(&seq(N))
+        .expect("write to mqtk pub");
+    publisher.stdin().flush().expect("flush");
+    // stdin stays open: the publisher is connected and silent from here on.
+    assert!(
+        sub.wait_for_lines(N, DRAIN_WAIT),
+        "mqtk sub printed {} of {N} lines while the publisher idled",
+        sub.stdout_so_far().iter().filter(|&&b| b == b'\n').count()
+    );
+    assert_eq!(sub.stdout_so_far(), seq(N));
+    // And a message after the quiet spell is printed too.
+    publisher.stdin().write_all(b"last\n").expect("write");
+    publisher.stdin().flush().expect("flush");
+    assert!(
+        sub.wait_for_lines(N + 1, DRAIN_WAIT),
+        "the message after the pause"
+    );
+    drop(publisher);
+    sub.kill();
+}
+
+/// `mqtk sub -t T | head -n 3` during a QoS 0 flood: the subscriber ends (exit 0, nothing on
+/// stderr) once its reader is gone, although it reads the flood in batches.
+#[test]
+fn sub_into_a_closed_pipe_ends_during_a_qos0_flood() {
+    let broker = roomy_broker();
+    let sub_cmd = || {
+        let mut cmd = mqtk_std();
+        cmd.arg("sub")
+            .args(broker.args())
+            .args(["-i", "flood0", "-t", "flood/0"]);
+        cmd
+    };
+    let since = broker.log_len();
+    let mut child = sub_cmd()
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn mqtk sub");
+    assert!(
+        broker.wait_subscribed(since, "flood0", "flood/0", DRAIN_WAIT),
+        "mqtk sub did not subscribe"
+    );
+    let mut publisher = Background::spawn_with_stdin(
+        mqtk_std()
+            .arg("pub")
+            .args(broker.args())
+            .args(["-t", "flood/0", "-l"]),
+    );
+    let fd = publisher
+        .stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .expect("dup stdin pipe");
+    publisher.close_stdin();
+    let mut pipe = std::fs::File::from(fd);
+    let writer = std::thread::spawn(move || {
+        // Bounded: 2,000,000 lines at most, or until the publisher is gone.
+        for chunk in 0..200 {
+            let lines: String = (0..10_000)
+                .map(|i| format!("{}\n", chunk * 10_000 + i))
+                .collect();
+            if pipe.write_all(lines.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let stdout = child.stdout.take().expect("stdout pipe");
+    let mut reader = std::io::BufReader::new(stdout);
+    for _ in 0..3 {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut reader, &mut line).expect("read line");
+        assert!(line.ends_with('\n'), "{line:?}");
+    }
+    drop(reader);
+    let deadline = Instant::now() + DRAIN_WAIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "mqtk sub still running after its stdout closed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("read stderr");
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "");
+    drop(publisher);
+    let _ = writer.join();
+}
+
 #[test]
 fn hundred_thousand_lines_qos1_mqtk_to_mqtk_under_mqtt5() {
     let broker = roomy_broker();

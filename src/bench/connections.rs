@@ -88,18 +88,26 @@ pub fn spawn_held(
     })
 }
 
+/// Takes the value out of its box and frees the box (see `hold`).
+#[allow(clippy::boxed_local)]
+fn unbox<T>(b: Box<T>) -> T {
+    *b
+}
+
 async fn hold(
     shared: Arc<Shared>,
     o: Box<opener::Opened>,
     opened: mpsc::UnboundedSender<Result<Duration, String>>,
     mut stop: watch::Receiver<bool>,
 ) -> Held {
+    // Moved out through a function, so the box is freed now: an async fn keeps its arguments
+    // (and a box moved out of in its body) until it returns.
     let opener::Opened {
         opts,
         session,
         took,
         ..
-    } = *o;
+    } = unbox(o);
     let session = match session {
         Ok(s) => s,
         Err(e) => {
@@ -145,7 +153,9 @@ async fn hold(
         }
     }
     if !lost && !shared.aborted() {
-        client.disconnect().await;
+        // Boxed: the closing handshake's state (the session moved out, its bounded wait) is
+        // larger than everything else the task keeps while it holds the connection.
+        Box::pin(client.disconnect()).await;
     }
     Held {
         took: Some(took),

@@ -216,7 +216,7 @@ fn build(args: &ConnectArgs, warnings: &mut Vec<String>) -> anyhow::Result<Conne
 
     Ok(ConnectOptions {
         target,
-        tls,
+        tls: tls.map(Into::into),
         protocol,
         client_id,
         clean: !args.disable_clean_session,
@@ -225,10 +225,10 @@ fn build(args: &ConnectArgs, warnings: &mut Vec<String>) -> anyhow::Result<Conne
         username,
         password: password.map(Secret),
         will,
-        properties,
+        properties: properties.into(),
         bind: args.bind_address,
         proxy: match &args.proxy {
-            Some(p) => Some(url::parse_proxy(p).map_err(usage)?),
+            Some(p) => Some(Box::new(url::parse_proxy(p).map_err(usage)?)),
             None => None,
         },
         connect_timeout: args.connect_timeout,

@@ -23,6 +23,9 @@ use crate::signals::{Signals, interrupted};
 
 /// Stop taking new messages while this much is waiting to be written.
 const WRITE_HIGH_WATER: usize = 64 * 1024;
+/// At most this much of the last QoS 0 data is written together with the DISCONNECT (whose
+/// close is bounded in time); more is written first, as any other data.
+const LAST_WRITE_WITH_DISCONNECT: usize = 4 * 1024;
 
 pub fn run(args: PubArgs) -> anyhow::Result<()> {
     let mut opts = crate::cli::connect::connect_options(&args.connect)?;
@@ -520,10 +523,16 @@ async fn publish(opts: ConnectOptions, plan: Plan, mut source: Source) -> anyhow
                 Next::Exhausted => exhausted = true,
             }
         }
+        // Everything taken and acknowledged: the last QoS 0 messages still buffered (a one-shot
+        // `-m`) go out with the DISCONNECT, in one write.
+        if exhausted
+            && client.ready()
+            && client.in_flight() == 0
+            && client.buffered() <= LAST_WRITE_WITH_DISCONNECT
+        {
+            break;
+        }
         if client.ready() && client.in_flight() == 0 && client.buffered() == 0 {
-            if exhausted {
-                break;
-            }
             source.previous_delivered();
         }
 

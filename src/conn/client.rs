@@ -332,8 +332,17 @@ impl<T> Client<T> {
 
     /// Ends the session cleanly and in bounded time (see [`Session::disconnect`]).
     pub async fn disconnect(&mut self) {
+        // A clean plain-TCP session with no subscriptions and nothing in flight gets nothing
+        // more from the broker (see `Session::disconnect`).
+        let plain_tcp = matches!(self.opts.target, super::options::Target::Tcp { .. })
+            && self.opts.tls.is_none();
+        let nothing_to_come = plain_tcp
+            && self.opts.clean
+            && self.subscriptions.is_empty()
+            && self.awaiting.is_empty()
+            && self.inflight.is_empty();
         if let Some(mut s) = self.session.take() {
-            s.disconnect().await;
+            s.disconnect(nothing_to_come).await;
         }
     }
 
@@ -708,6 +717,16 @@ mod tests {
             "read buffer {}",
             reader.capacity()
         );
+    }
+
+    /// Every held connection keeps its client (with its copy of the options) in its task: the
+    /// rarely used parts (properties, TLS, proxy) are shared or boxed, not inline.
+    #[test]
+    fn a_client_and_its_options_stay_small() {
+        let options = std::mem::size_of::<ConnectOptions>();
+        let client = std::mem::size_of::<Client>();
+        assert!(options <= 400, "ConnectOptions takes {options} bytes");
+        assert!(client <= 1200, "Client takes {client} bytes");
     }
 
     #[test]

@@ -86,7 +86,8 @@ pub struct ReconnectPolicy {
 #[derive(Clone, Debug)]
 pub struct ConnectOptions {
     pub target: Target,
-    pub tls: Option<TlsOptions>,
+    /// Shared and boxed like `properties`: most connections have none.
+    pub tls: Option<std::sync::Arc<TlsOptions>>,
     pub protocol: ProtocolVersion,
     pub client_id: String,
     pub clean: bool,
@@ -95,9 +96,11 @@ pub struct ConnectOptions {
     pub username: Option<String>,
     pub password: Option<Secret>,
     pub will: Option<Will>,
-    pub properties: Properties,
+    /// Shared: a load generator clones the options once per connection, and the properties
+    /// (half of the options' size) are the same for all of them.
+    pub properties: std::sync::Arc<Properties>,
     pub bind: Option<IpAddr>,
-    pub proxy: Option<Proxy>,
+    pub proxy: Option<Box<Proxy>>,
     pub connect_timeout: Duration,
     pub reconnect: ReconnectPolicy,
     /// Largest packet mqtk accepts from the server.
@@ -124,7 +127,7 @@ impl ConnectOptions {
             username: None,
             password: None,
             will: None,
-            properties: Properties::default(),
+            properties: Default::default(),
             bind: None,
             proxy: None,
             connect_timeout: Duration::from_secs(10),

@@ -84,7 +84,13 @@ impl Session {
     /// and a reset can make the broker drop what it had not read yet: the last acknowledgements
     /// (so `sub -C N` messages would come again), the last messages, the DISCONNECT itself.
     /// Bounded as a whole: a stalled broker must not hold up the exit.
-    pub async fn disconnect(&mut self) {
+    ///
+    /// `nothing_to_come`: the broker has nothing more to send (plain TCP, a clean session
+    /// without subscriptions and with nothing in flight, e.g. a one-shot `pub`). Then, unless
+    /// something has arrived after all, the socket is closed at once: with nothing unread and
+    /// nothing on the way, the close is an orderly FIN behind the DISCONNECT, never a reset, and
+    /// waiting for the broker to be scheduled and close first only costs time.
+    pub async fn disconnect(&mut self, nothing_to_come: bool) {
         let close = async {
             if self
                 .writer
@@ -94,6 +100,13 @@ impl Session {
                 let _ = self.writer.flush().await;
             }
             self.writer.shutdown().await;
+            if nothing_to_come
+                && self.reader.pending_bytes() == 0
+                && self.reader.unread_on_socket() == Some(0)
+            {
+                return;
+            }
+            while let Ok(Some(_)) = self.reader.try_next() {}
             while matches!(self.reader.fill().await, Ok(n) if n > 0) {
                 while let Ok(Some(_)) = self.reader.try_next() {}
             }
@@ -440,7 +453,10 @@ pub struct PacketReader {
     debug: bool,
     aliases: TopicAliases,
     /// When the last read returned: the arrival time of what it brought.
-    read_at: chrono::DateTime<chrono::Local>,
+    read_at: std::time::SystemTime,
+    /// `read_at` in local time, made when the first PUBLISH of the read is decoded: the first
+    /// conversion reads the time zone file, which a one-shot `pub` (no PUBLISH comes in) skips.
+    read_at_local: Option<chrono::DateTime<chrono::Local>>,
 }
 
 /// Topic aliases the broker set on this connection (MQTT 5 §3.3.2.3.4). They live as long as
@@ -508,13 +524,25 @@ impl PacketReader {
             max_packet,
             debug,
             aliases: TopicAliases::default(),
-            read_at: chrono::Local::now(),
+            read_at: std::time::SystemTime::now(),
+            read_at_local: None,
         }
     }
 
     /// The next packet from bytes already read, if a whole one is there.
     pub fn try_next(&mut self) -> anyhow::Result<Option<Incoming>> {
-        match packet::decode_at(self.protocol, &mut self.buf, self.max_packet, self.read_at) {
+        let received = if self.buf.first().is_some_and(|b| b >> 4 == 3) {
+            *self
+                .read_at_local
+                .get_or_insert_with(|| self.read_at.into())
+        } else {
+            // Only a PUBLISH carries its arrival time; nothing reads this one.
+            chrono::DateTime::from_naive_utc_and_offset(
+                chrono::NaiveDateTime::default(),
+                chrono::FixedOffset::east_opt(0).expect("zero offset"),
+            )
+        };
+        match packet::decode_at(self.protocol, &mut self.buf, self.max_packet, received) {
             Ok(mut p) => {
                 if let Some(Incoming::Publish(m)) = &mut p {
                     self.aliases.resolve(m)?;
@@ -559,7 +587,8 @@ impl PacketReader {
             self.ack_owed = true;
         }
         if n > 0 {
-            self.read_at = chrono::Local::now();
+            self.read_at = std::time::SystemTime::now();
+            self.read_at_local = None;
         }
         let (mut n, mut last, mut spare) = (n, n, spare);
         // A read that fills the buffer means traffic is heavy: read bigger chunks, and take what
@@ -612,6 +641,11 @@ impl PacketReader {
     /// Bytes read but not yet decoded.
     pub fn pending_bytes(&self) -> usize {
         self.buf.len()
+    }
+
+    /// Bytes the kernel holds for this connection, not read yet (`None`: not known).
+    pub fn unread_on_socket(&self) -> Option<usize> {
+        transport::unread(self.socket)
     }
 }
 

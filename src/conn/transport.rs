@@ -62,6 +62,21 @@ pub fn quickack(handle: SocketHandle) {
     let _ = handle;
 }
 
+/// Bytes received on the socket and not read yet; `None` when not known.
+pub fn unread(handle: SocketHandle) -> Option<usize> {
+    #[cfg(unix)]
+    if let Some(fd) = handle {
+        let mut n: libc::c_int = 0;
+        // SAFETY: fd is the live socket owned by this connection's stream; FIONREAD writes one
+        // c_int.
+        let r = unsafe { libc::ioctl(fd, libc::FIONREAD, &mut n) };
+        return (r == 0).then_some(n.max(0) as usize);
+    }
+    #[cfg(not(unix))]
+    let _ = handle;
+    None
+}
+
 /// Opens the stream the options describe (TCP connect, TLS and WebSocket handshakes).
 /// Failures carry the "unreachable" kind (exit 3).
 pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle)> {
@@ -205,7 +220,7 @@ async fn tls_over(
     host: &str,
     tcp: TcpStream,
 ) -> anyhow::Result<tokio_rustls::client::TlsStream<TcpStream>> {
-    let tls_opts = opts.tls.as_ref().cloned().unwrap_or_default();
+    let tls_opts = opts.tls.as_deref().cloned().unwrap_or_default();
     let config = tls::client_config(&tls_opts)?;
     let name = tls::server_name(host)?;
     tokio_rustls::TlsConnector::from(config)

@@ -768,7 +768,7 @@ async fn run_messages(
 
 fn row(o: &ClientOutcome, plan: &Plan, lost: u64, w: Duration) -> ClientRow {
     ClientRow {
-        role: o.role.map(Into::into).unwrap_or_default(),
+        role: o.role.unwrap_or_default(),
         client_id: o.client_id.clone(),
         sent: o.sent,
         acked: if plan.qos == 0 { o.sent } else { o.acked },

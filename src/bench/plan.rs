@@ -95,23 +95,8 @@ pub struct Firsts {
     pub connections: u32,
 }
 
-/// The role of one client in the run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    Pub,
-    Sub,
-    Conn,
-}
-
-impl Role {
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Pub => "pub",
-            Role::Sub => "sub",
-            Role::Conn => "conn",
-        }
-    }
-}
+/// The role of one client in the run (the result document's own type).
+pub use super::result::Role;
 
 impl Plan {
     pub fn from_args(args: &BenchArgs) -> anyhow::Result<Plan> {

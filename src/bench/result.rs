@@ -71,16 +71,6 @@ impl fmt::Display for Role {
     }
 }
 
-impl From<super::plan::Role> for Role {
-    fn from(r: super::plan::Role) -> Self {
-        match r {
-            super::plan::Role::Pub => Role::Pub,
-            super::plan::Role::Sub => Role::Sub,
-            super::plan::Role::Conn => Role::Conn,
-        }
-    }
-}
-
 impl From<crate::cli::bench::BenchMode> for Mode {
     fn from(m: crate::cli::bench::BenchMode) -> Self {
         use crate::cli::bench::BenchMode;

@@ -275,6 +275,75 @@ fn broker_sys_figures_count_what_the_broker_dropped() {
 }
 
 #[test]
+fn unpaced_runs_batch_network_work_exactly_and_report_cpu_per_message() {
+    let broker = roomy_broker();
+    let pid = broker.pid().to_string();
+    let run = |extra: &[&str]| {
+        let out = bench(&broker)
+            .args(["-q", "2", "-n", "5000", "--json", "--broker-pid", &pid])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{out:?}");
+        json_of(&out)
+    };
+    // QoS 2 has the most round trips per message; batching must not lose or repeat one.
+    for (extra, wait_us) in [(&[][..], 200), (&["--coalesce", "0"][..], 0)] {
+        let r = run(extra);
+        assert_eq!(r.settings.coalesce_us, wait_us, "{extra:?}");
+        let rx = r.receive.as_ref().unwrap();
+        assert_eq!(
+            (rx.received, rx.lost, rx.duplicates),
+            (5000, 0, 0),
+            "{extra:?}"
+        );
+        let b = r.broker.unwrap();
+        assert!(
+            b.cpu_s.unwrap() > 0.0 && b.mqtk_cpu_s.unwrap() > 0.0,
+            "{b:?}"
+        );
+    }
+    // A paced run sends on its schedule: no batching unless asked for.
+    let r = run(&["--rate", "5000", "-n", "500"]);
+    assert_eq!(r.settings.coalesce_us, 0);
+
+    // The human report says the run was batched, and what each side spent per message.
+    let out = bench(&broker)
+        .args([
+            "-q",
+            "1",
+            "-n",
+            "2000",
+            "--coalesce",
+            "300us",
+            "--broker-pid",
+            &pid,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("CPU per message: broker "), "{text}");
+    let out = bench(&broker)
+        .args(["-q", "1", "-n", "10", "--json", "--coalesce", "300us"])
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out).settings.coalesce_us, 300);
+
+    // A wait that would stall the run is refused, in one line.
+    let out = bench(&broker)
+        .args(["--coalesce", "50ms"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--coalesce") && err.trim().lines().count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
 fn broker_sys_without_a_sys_tree_is_a_note() {
     let broker = Broker::builder().sys_interval(0).start();
     let out = bench(&broker)

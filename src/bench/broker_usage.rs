@@ -52,6 +52,7 @@ pub fn check(pid: u32) -> anyhow::Result<()> {
 pub fn spawn(pid: u32, mut done: watch::Receiver<bool>) -> JoinHandle<Option<BrokerFigures>> {
     tokio::spawn(async move {
         let (cpu0, rss0) = read(pid)?;
+        let mqtk0 = super::limits::cpu_seconds();
         let t0 = Instant::now();
         let (mut last_cpu, mut last_t) = (cpu0, t0);
         let mut figures = BrokerFigures {
@@ -80,6 +81,10 @@ pub fn spawn(pid: u32, mut done: watch::Receiver<bool>) -> JoinHandle<Option<Bro
             if total > 0.0 {
                 figures.cpu_busy = (cpu - cpu0) / total;
             }
+            figures.cpu_s = Some(cpu - cpu0);
+            figures.mqtk_cpu_s = super::limits::cpu_seconds()
+                .zip(mqtk0)
+                .map(|(now, then)| now - then);
             figures.rss_max_bytes = figures.rss_max_bytes.max(rss);
             figures.rss_end_bytes = rss;
             if finished {

@@ -67,6 +67,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
             topic: plan.topic.clone(),
             filter: plan.filter.clone(),
             max_inflight: plan.max_inflight,
+            coalesce_us: plan.coalesce.as_micros() as u64,
             warmup_s: plan.warmup.as_secs_f64(),
             retain: plan.retain,
             clean_session: opts.clean,

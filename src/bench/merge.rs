@@ -212,7 +212,10 @@ pub fn merge(parts: &[Part]) -> anyhow::Result<BenchResult> {
         }
         // The broker's own figures describe the broker, not an agent: the first agent's.
         if broker.is_none() {
-            broker = p.result.broker.clone();
+            broker = p.result.broker.clone().map(|mut b| {
+                b.mqtk_cpu_s = None;
+                b
+            });
         }
         if broker_sys.is_none() {
             broker_sys = p.result.broker_sys.clone();

@@ -154,6 +154,9 @@ pub struct Settings {
     pub topic: String,
     pub filter: String,
     pub max_inflight: u16,
+    /// `--coalesce` in microseconds (0: off); absent from results of older versions.
+    #[serde(default)]
+    pub coalesce_us: u64,
     pub warmup_s: f64,
     pub retain: bool,
     pub clean_session: bool,
@@ -173,6 +176,13 @@ pub struct BrokerFigures {
     pub cpu_busy_max: f64,
     pub rss_max_bytes: u64,
     pub rss_end_bytes: u64,
+    /// CPU seconds the broker used over the run (absent from older results).
+    #[serde(default)]
+    pub cpu_s: Option<f64>,
+    /// CPU seconds this mqtk process used over the same time: with `cpu_s`, what each costs per
+    /// message. `None` in merged results (each agent measured its own machine's broker view).
+    #[serde(default)]
+    pub mqtk_cpu_s: Option<f64>,
 }
 
 /// What the broker's `$SYS` tree said before and after the run, in `mqtk sys`'s field names
@@ -418,6 +428,7 @@ pub(crate) mod fixture {
                 topic: "mqtk-bench/%i".into(),
                 filter: "mqtk-bench/+".into(),
                 max_inflight: 20,
+                coalesce_us: 0,
                 warmup_s: 0.0,
                 retain: false,
                 clean_session: true,

@@ -263,6 +263,9 @@ fn settings_rows(runs: &[Run]) -> Vec<Row> {
             ("max in flight", &|r| {
                 (r.settings.qos > 0).then(|| r.settings.max_inflight.to_string())
             }),
+            ("network I/O batched", &|r| {
+                (r.settings.coalesce_us > 0).then(|| super::fmt_us(r.settings.coalesce_us as f64))
+            }),
             ("warm-up", &|r| {
                 (r.settings.warmup_s > 0.0).then(|| format!("{}s", r.settings.warmup_s))
             }),

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{fmt_us, plural};
-use crate::bench::result::{BenchResult, BrokerSysFigures, Mode};
+use crate::bench::result::{BenchResult, BrokerFigures, BrokerSysFigures, Mode};
 
 /// The settings banner printed (on stderr) before a run.
 pub fn banner(r: &BenchResult) -> String {
@@ -12,6 +12,14 @@ pub fn banner(r: &BenchResult) -> String {
         format!("{} msgs/s per publisher", s.rate)
     } else {
         "as fast as possible".to_string()
+    };
+    let batched = if s.coalesce_us > 0 {
+        format!(
+            ", network I/O batched up to {} (--coalesce)",
+            fmt_us(s.coalesce_us as f64)
+        )
+    } else {
+        String::new()
     };
     let amount = match (s.messages, s.duration_s) {
         (Some(m), Some(d)) => format!("{m} messages or {d}s per publisher"),
@@ -32,12 +40,11 @@ pub fn banner(r: &BenchResult) -> String {
             s.hold_s
         ),
         Mode::Sub => format!(
-            "mqtk bench sub: {} on '{}' at {}, QoS {}, {}\n",
+            "mqtk bench sub: {} on '{}' at {}, QoS {}, {amount}{batched}\n",
             plural(u64::from(s.subscribers), "subscriber"),
             s.filter,
             s.broker,
             s.qos,
-            amount
         ),
         mode @ (Mode::Pubsub | Mode::Pub) => {
             let subs = if mode == Mode::Pubsub {
@@ -50,7 +57,7 @@ pub fn banner(r: &BenchResult) -> String {
                 String::new()
             };
             format!(
-                "mqtk bench {mode}: {} to '{}'{subs} at {}, QoS {}, {}-byte messages, {amount}, {rate}{}\n",
+                "mqtk bench {mode}: {} to '{}'{subs} at {}, QoS {}, {}-byte messages, {amount}, {rate}{batched}{}\n",
                 plural(u64::from(s.publishers), "publisher"),
                 s.topic,
                 s.broker,
@@ -159,6 +166,9 @@ pub fn human(r: &BenchResult) -> String {
             b.rss_end_bytes as f64 / 1e6,
             b.rss_max_bytes as f64 / 1e6
         );
+        if let Some(line) = cpu_per_message_line(r, b) {
+            let _ = writeln!(o, "{line}");
+        }
     }
     if let Some(b) = &r.broker_sys {
         let _ = writeln!(o, "{}", broker_sys_line(b));
@@ -237,6 +247,36 @@ pub fn human(r: &BenchResult) -> String {
         );
     }
     o
+}
+
+/// CPU per message of the broker and of mqtk, which says whether the generator could have been
+/// the limit; per message delivered (received), or acknowledged where nothing is received.
+fn cpu_per_message_line(r: &BenchResult, b: &BrokerFigures) -> Option<String> {
+    let messages = match (&r.receive, &r.publish) {
+        (Some(rx), _) if rx.received > 0 => rx.received,
+        (_, Some(tx)) if tx.acked > 0 => tx.acked,
+        _ => return None,
+    } as f64;
+    let (broker, mqtk) = (b.cpu_s? * 1e6 / messages, b.mqtk_cpu_s? * 1e6 / messages);
+    let ratio = if broker > 0.0 {
+        format!(" ({:.2} of the broker's)", mqtk / broker)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "CPU per message: broker {}, mqtk {}{ratio}",
+        fmt_us_fine(broker),
+        fmt_us_fine(mqtk)
+    ))
+}
+
+/// Microseconds with one decimal below 100 µs (CPU per message is often a few µs).
+fn fmt_us_fine(us: f64) -> String {
+    if us < 100.0 {
+        format!("{us:.1}µs")
+    } else {
+        fmt_us(us)
+    }
 }
 
 /// The broker's `$SYS` figures: gauges as before -> after, counters as the change over the run.

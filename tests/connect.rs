@@ -757,3 +757,37 @@ fn one_shot_pub_closes_cleanly_without_waiting_for_the_broker() {
         assert_eq!(got, want, "-V {v}: every message, in order, and no will");
     }
 }
+
+#[test]
+fn localhost_is_loopback_without_a_resolver_and_falls_back_to_ipv6() {
+    // A port free on ::1, where the machine has IPv6 loopback; without it only the IPv4 half
+    // below runs.
+    let v6 = std::net::TcpListener::bind("[::1]:0")
+        .and_then(|l| l.local_addr())
+        .ok()
+        .map(|a| a.port());
+    let mut builder = Broker::builder();
+    if let Some(port) = v6 {
+        builder = builder
+            .config_line(&format!("listener {port} ::1"))
+            .config_line("allow_anonymous true");
+    }
+    let broker = builder.start();
+    let port = broker.port().to_string();
+    // The plain listener is on 127.0.0.1 only.
+    for host in ["localhost", "LocalHost.", "broker.localhost"] {
+        let out = run(mqtk_std().args(["pub", "-h", host, "-p", &port, "-t", "x", "-m", "x"]));
+        assert_eq!(out.status.code(), Some(0), "{host}: {out:?}");
+    }
+    if let Some(port) = v6 {
+        let port = port.to_string();
+        let ready = common::poll_until(Duration::from_secs(5), || {
+            std::net::TcpStream::connect(format!("[::1]:{port}")).is_ok()
+        });
+        assert!(ready, "mosquitto did not listen on ::1");
+        // Only ::1 listens here: 127.0.0.1 is refused, and the fallback connects.
+        let out =
+            run(mqtk_std().args(["pub", "-h", "localhost", "-p", &port, "-t", "x", "-m", "x"]));
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    }
+}

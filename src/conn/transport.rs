@@ -168,9 +168,14 @@ async fn direct(
     port: u16,
     target: &str,
 ) -> anyhow::Result<TcpStream> {
-    // An address literal needs no resolver (whose thread would cost a one-shot `pub` dearly).
+    // An address literal and `localhost` need no resolver, whose thread cost a one-shot `pub`
+    // a third of its time.
     let resolved: Vec<SocketAddr> = match host.parse::<std::net::IpAddr>() {
         Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) if is_localhost(host) => LOOPBACK
+            .iter()
+            .map(|&ip| SocketAddr::new(ip, port))
+            .collect(),
         Err(_) => tokio::net::lookup_host((host, port))
             .await
             .map_err(|e| unreachable(format!("cannot resolve host '{host}': {}", io_reason(&e))))?
@@ -185,7 +190,9 @@ async fn direct(
             "host '{host}' has no address usable from the bind address"
         )));
     }
-    let mut last = None;
+    // The first address's error is the one reported: later ones are fallbacks (for `localhost`,
+    // ::1 where IPv6 may be off), whose errors would hide why the preferred address failed.
+    let mut first = None;
     for addr in addrs {
         match connect_from(addr, opts.bind).await {
             Ok(s) => {
@@ -193,11 +200,26 @@ async fn direct(
                 let _ = s.set_nodelay(true);
                 return Ok(s);
             }
-            Err(e) => last = Some(e),
+            Err(e) => {
+                first.get_or_insert(e);
+            }
         }
     }
-    let reason = last.map_or_else(|| "no address".to_string(), |e| io_reason(&e));
+    let reason = first.map_or_else(|| "no address".to_string(), |e| io_reason(&e));
     Err(unreachable(format!("cannot connect to {target}: {reason}")))
+}
+
+/// Where `localhost` points, in the order tried: RFC 6761 (section 6.3) has resolvers answer it
+/// with the loopback address without asking anyone, as curl and browsers do.
+const LOOPBACK: [std::net::IpAddr; 2] = [
+    std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+    std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+];
+
+/// `localhost` and names under it (`broker.localhost`), in any case, with or without the final dot.
+fn is_localhost(host: &str) -> bool {
+    let name = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
 }
 
 async fn connect_from(
@@ -265,4 +287,31 @@ where
         .await
         .map_err(|e| unreachable(format!("WebSocket handshake with {target} failed: {e}")))?;
     Ok(Box::new(ws_stream_tungstenite::WsStream::new(ws)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localhost_names_are_recognised() {
+        for name in [
+            "localhost",
+            "LOCALHOST",
+            "localhost.",
+            "mqtt.localhost",
+            "a.b.LocalHost.",
+        ] {
+            assert!(is_localhost(name), "{name}");
+        }
+        for name in [
+            "localhost.example",
+            "notlocalhost",
+            "local",
+            "127.0.0.1",
+            "",
+        ] {
+            assert!(!is_localhost(name), "{name}");
+        }
+    }
 }

@@ -33,6 +33,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'mqtk;pub'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -t 'Topic to publish to'
             cand --topic 'Topic to publish to'
             cand -m 'Message payload'
@@ -94,8 +96,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-engine 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --tls-engine-kpass-sha1 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --keyform 'Not supported by this build (keys are PEM files): refused with a one-line reason'
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
             cand -s 'Read standard input whole and send it as one message'
             cand --stdin-file 'Read standard input whole and send it as one message'
             cand -l 'Read standard input and send each line as a message'
@@ -117,10 +119,10 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-use-os-certs 'Use the operating system''s CA certificates (the default for mqtts:// without --cafile)'
             cand --insecure 'Do not check that the broker''s certificate names the host (as mosquitto''s --insecure); the certificate must still be signed by a trusted CA'
             cand --danger-accept-invalid-certs 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
-            cand --help 'Print help'
-            cand --version 'Print version'
         }
         &'mqtk;sub'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -t 'Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)'
             cand --topic 'Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)'
             cand -q 'Quality of service to subscribe with: 0, 1 or 2'
@@ -184,8 +186,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-engine 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --tls-engine-kpass-sha1 'Not supported by this build (no OpenSSL engines): refused with a one-line reason'
             cand --keyform 'Not supported by this build (keys are PEM files): refused with a one-line reason'
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
             cand -R 'Do not print retained (stale) messages'
             cand --no-retained 'Do not print retained (stale) messages'
             cand --retained-only 'Print only retained messages, and exit at the first message that is not retained'
@@ -211,10 +213,10 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tls-use-os-certs 'Use the operating system''s CA certificates (the default for mqtts:// without --cafile)'
             cand --insecure 'Do not check that the broker''s certificate names the host (as mosquitto''s --insecure); the certificate must still be signed by a trusted CA'
             cand --danger-accept-invalid-certs 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
-            cand --help 'Print help'
-            cand --version 'Print version'
         }
         &'mqtk;bench'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -h 'Broker host name or address (with -L: the later of the two wins)'
             cand --host 'Broker host name or address (with -L: the later of the two wins)'
             cand -p 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
@@ -296,8 +298,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --assert 'Check a threshold after the run, e.g. ''p99 < 20ms'', ''lost == 0'', ''rate >= 50k'' (repeatable); any failure exits 7'
             cand --charts 'Latency histogram and throughput sparklines under the summary: auto (only when standard output is a terminal), always, never'
             cand --report 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output'
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -315,8 +317,6 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --json 'Print one JSON result document on stdout'
             cand --csv 'Print a CSV header and one row for the run on stdout'
             cand --per-client 'Add a row per client to the report'
-            cand --help 'Print help'
-            cand --version 'Print version'
             cand report 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
             cand merge 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict'
             cand plan 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at'
@@ -373,6 +373,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --version 'Print version'
         }
         &'mqtk;rr'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -h 'Broker host name or address (with -L: the later of the two wins)'
             cand --host 'Broker host name or address (with -L: the later of the two wins)'
             cand -p 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
@@ -436,8 +438,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand -F 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as in mosquitto_sub)'
             cand --format 'Print each message with a format string (mosquitto_sub''s %-specifiers and escapes, and %{FIELD} for a field of a JSON payload: %{Value}, %{a.b.0}, %{/a/b/0}; wins over -v, as in mosquitto_sub)'
             cand --color 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never'
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -459,10 +461,10 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --pretty 'Indent --json output, and -F''s %j/%J objects as mosquitto_sub --pretty does'
             cand -N 'Do not print a newline after each message'
             cand --no-eol 'Do not print a newline after each message'
-            cand --help 'Print help'
-            cand --version 'Print version'
         }
         &'mqtk;broker'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -p 'MQTT port to listen on (0: pick a free port and print it)'
             cand --port 'MQTT port to listen on (0: pick a free port and print it)'
             cand --listen 'Address to listen on (anything but loopback without --passwords prints a warning)'
@@ -474,14 +476,12 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --passwords 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)'
             cand --sys-interval 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)'
             cand --max-queued-messages 'Messages queued per subscriber before QoS 0 ones are dropped (counted in $SYS/broker/publish/messages/dropped); the default holds a 1,000,000-message burst'
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
             cand --allow-anonymous 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'
             cand -v 'Log client connects, disconnects and subscriptions on stderr'
             cand --verbose 'Log client connects, disconnects and subscriptions on stderr'
             cand --quiet 'Print nothing on stderr but errors (the listening lines on stdout stay)'
-            cand --help 'Print help'
-            cand --version 'Print version'
         }
         &'mqtk;profile'= {
             cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
@@ -516,6 +516,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
         &'mqtk;profile;help;help'= {
         }
         &'mqtk;sys'= {
+            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
+            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
             cand -h 'Broker host name or address (with -L: the later of the two wins)'
             cand --host 'Broker host name or address (with -L: the later of the two wins)'
             cand -p 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]'
@@ -567,8 +569,8 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --check 'Health check, e.g. ''clients.connected < 5000'', ''uptime > 60s'', ''rate(publish.dropped) == 0'' (repeatable; exit 7 when any fails)'
             cand --listen 'Serve the Prometheus exposition at http://ADDR/metrics until stopped (loopback unless you mean otherwise), keeping one MQTT connection and reconnecting'
             cand --color 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never'
-            cand --profile 'Connection profile from the config file: its settings apply where flags and environment variables give none'
-            cand --config 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]'
+            cand --help 'Print help'
+            cand --version 'Print version'
             cand -c 'Keep the session when disconnected (persistent session; needs -i)'
             cand --disable-clean-session 'Keep the session when disconnected (persistent session; needs -i)'
             cand --nodelay 'Accepted for mosquitto compatibility: mqtk always disables Nagle''s algorithm'
@@ -584,8 +586,6 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --tree 'Print the tree indented by level'
             cand --prometheus 'Print the snapshot once in the Prometheus text exposition format'
             cand --watch 'Live view: values and rates, redrawn on a terminal, one line per update otherwise'
-            cand --help 'Print help'
-            cand --version 'Print version'
             cand probe 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'
         }
         &'mqtk;sys;probe'= {

@@ -37,6 +37,8 @@ complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "broker" -d 'Run an MQTT b
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "profile" -d 'List and show connection profiles (passwords redacted)'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "sys" -d 'A broker\'s $SYS tree: snapshot, live view (--watch), health checks, Prometheus exporter'
 complete -c mqtk -n "__fish_mqtk_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s t -l topic -d 'Topic to publish to' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s m -l message -d 'Message payload' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s f -l file -d 'Send the contents of FILE as the message' -r -F
@@ -82,8 +84,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l psk-identity -d 'Not s
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-engine-kpass-sha1 -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l keyform -d 'Not supported by this build (keys are PEM files): refused with a one-line reason' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s s -l stdin-file -d 'Read standard input whole and send it as one message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s l -l stdin-line -d 'Read standard input and send each line as a message'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -s n -l null-message -d 'Send an empty (null) message'
@@ -99,8 +101,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l will-retain -d 'Retain
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l insecure -d 'Do not check that the broker\'s certificate names the host (as mosquitto\'s --insecure); the certificate must still be signed by a trusted CA'
 complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l danger-accept-invalid-certs -d 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand pub" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s t -l topic -d 'Topic filter to subscribe to (repeatable; + and # wildcards, $share/GROUP/... accepted)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s q -l qos -d 'Quality of service to subscribe with: 0, 1 or 2' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s C -l count -d 'Exit after printing COUNT messages (only those are acknowledged; the rest stay queued)' -r
@@ -148,8 +150,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l psk-identity -d 'Not s
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-engine-kpass-sha1 -d 'Not supported by this build (no OpenSSL engines): refused with a one-line reason' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l keyform -d 'Not supported by this build (keys are PEM files): refused with a one-line reason' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -s R -l no-retained -d 'Do not print retained (stale) messages'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l retained-only -d 'Print only retained messages, and exit at the first message that is not retained'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l remove-retained -d 'Clear every retained message received (publishes an empty retained message to its topic)'
@@ -169,8 +171,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l will-retain -d 'Retain
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l tls-use-os-certs -d 'Use the operating system\'s CA certificates (the default for mqtts:// without --cafile)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l insecure -d 'Do not check that the broker\'s certificate names the host (as mosquitto\'s --insecure); the certificate must still be signed by a trusted CA'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l danger-accept-invalid-certs -d 'Accept ANY certificate: no CA, expiry or host name check at all. Anyone on the path can read and change the traffic; for throw-away test brokers only'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sub" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
@@ -236,8 +238,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_sub
 always\t'Also when standard output is a file or a pipe'
 never\t'Never'"
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l report -d 'Also write a self-contained HTML report with charts (no scripts, no external resources) to this file; `mqtk bench report` rebuilds it later from --json output' -r -F
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
@@ -252,8 +254,6 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_sub
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l json -d 'Print one JSON result document on stdout'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l csv -d 'Print a CSV header and one row for the run on stdout'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l per-client -d 'Add a row per client to the report'
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -a "report" -d 'Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the first is the baseline'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -a "merge" -d 'Merge the results of a sharded run (`mqtk bench --shard I/N --json` on each agent) into the one report of the whole run: histograms added, counters and per-second series summed, loss counted across shards; --assert gives one verdict'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and not __fish_seen_subcommand_from report merge plan coordinate" -a "plan" -d 'Print the job that runs this bench as N agents on Kubernetes (an Indexed Job, YAML) or Nomad (a batch job, API JSON): `mqtk bench plan k8s --shards 10 --image IMAGE [bench flags]`; each agent runs `--shard auto` with one run id and one --start-at'
@@ -305,6 +305,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcomm
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcommand_from coordinate" -l quiet -d 'No progress lines on stderr'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcommand_from coordinate" -l help -d 'Print help'
 complete -c mqtk -n "__fish_mqtk_using_subcommand bench; and __fish_seen_subcommand_from coordinate" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
@@ -351,8 +353,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s F -l format -d 'Print e
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
@@ -368,8 +370,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l json -d 'Print one JSON
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l require-fields -d 'With -F %{FIELD}: a payload that is not JSON or lacks the field ends mqtk sub with an error (exit 1) instead of printing an empty value'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l pretty -d 'Indent --json output, and -F\'s %j/%J objects as mosquitto_sub --pretty does'
 complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -s N -l no-eol -d 'Do not print a newline after each message'
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand rr" -l version -d 'Print version'
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s p -l port -d 'MQTT port to listen on (0: pick a free port and print it)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l listen -d 'Address to listen on (anything but loopback without --passwords prints a warning)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l ws-port -d 'Also accept MQTT over WebSocket on PORT (path /mqtt; 0: pick a free port)' -r
@@ -380,13 +382,11 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l tls-key -d 'Private
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l passwords -d 'Require clients to log in with a user from FILE (mosquitto_passwd file or USER:PASSWORD lines)' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l sys-interval -d 'How often to republish $SYS/broker/... statistics (e.g. 10s, 500ms)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l max-queued-messages -d 'Messages queued per subscriber before QoS 0 ones are dropped (counted in $SYS/broker/publish/messages/dropped); the default holds a 1,000,000-message burst' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l allow-anonymous -d 'Let clients in without a user name: with --passwords, in addition to the users; without it, silences the warning for a non-loopback --listen'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -s v -l verbose -d 'Log client connects, disconnects and subscriptions on stderr'
 complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l quiet -d 'Print nothing on stderr but errors (the listening lines on stdout stay)'
-complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand broker" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and not __fish_seen_subcommand_from list show help" -l help -d 'Print help'
@@ -405,6 +405,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subco
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the profiles of the config file'
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one profile\'s settings (the --profile / MQTK_PROFILE one when NAME is left out)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand profile; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s L -l url -d 'Broker URL: mqtt[s]://[user[:pass]@]host[:port]/topic or ws[s]://host[:port]/path' -r
@@ -446,8 +448,8 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subco
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l color -d 'Colour output: auto (only on a terminal, and not with NO_COLOR set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l profile -d 'Connection profile from the config file: its settings apply where flags and environment variables give none' -r
-complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l config -d 'Config file with the profiles [default: $XDG_CONFIG_HOME/mqtk/config.toml, else ~/.config/mqtk/config.toml]' -r -F
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l help -d 'Print help'
+complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s c -l disable-clean-session -d 'Keep the session when disconnected (persistent session; needs -i)'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l nodelay -d 'Accepted for mosquitto compatibility: mqtk always disables Nagle\'s algorithm'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -s d -l debug -d 'Print a packet trace on stderr (passwords redacted)'
@@ -461,8 +463,6 @@ complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subco
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l tree -d 'Print the tree indented by level'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l prometheus -d 'Print the snapshot once in the Prometheus text exposition format'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l watch -d 'Live view: values and rates, redrawn on a terminal, one line per update otherwise'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l help -d 'Print help'
-complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -l version -d 'Print version'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and not __fish_seen_subcommand_from probe" -f -a "probe" -d 'What a broker supports (MQTT versions, CONNACK limits, QoS round trips, wildcards, shared subscriptions, largest payload) and how exposed it is'
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s h -l host -d 'Broker host name or address (with -L: the later of the two wins)' -r
 complete -c mqtk -n "__fish_mqtk_using_subcommand sys; and __fish_seen_subcommand_from probe" -s p -l port -d 'Broker port [default: 1883; 8883 with TLS; 80/443 for ws/wss URLs]' -r

@@ -46,7 +46,8 @@ pub enum ChartsChoice {
     Never,
 }
 
-/// Subcommands of `mqtk bench`.
+// Subcommands of `mqtk bench` (a plain comment: as a doc comment it would become the about text
+// of `mqtk bench`, whose flags are built deferred).
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
     /// Rebuild the report of saved results (`mqtk bench --json`), or compare several runs: the
@@ -73,7 +74,7 @@ pub enum BenchCommand {
     Coordinate(Box<BenchCoordinateArgs>),
 }
 
-/// `mqtk bench coordinate`.
+// `mqtk bench coordinate`.
 #[derive(Args, Debug)]
 pub struct BenchCoordinateArgs {
     /// The control broker the agents were given (--control), not the broker under test
@@ -127,7 +128,7 @@ pub enum Engine {
     Nomad,
 }
 
-/// `mqtk bench plan`.
+// `mqtk bench plan`.
 #[derive(Args, Debug)]
 pub struct BenchPlanArgs {
     /// k8s or nomad
@@ -177,7 +178,7 @@ pub struct BenchPlanArgs {
     pub bench: Vec<String>,
 }
 
-/// `mqtk bench merge`.
+// `mqtk bench merge`.
 #[derive(Args, Debug)]
 pub struct BenchMergeArgs {
     /// The result of every shard of one run, each once (lines starting `mqtk: `, as `kubectl
@@ -203,7 +204,7 @@ pub struct BenchMergeArgs {
     pub charts: ChartsChoice,
 }
 
-/// `mqtk bench report`.
+// `mqtk bench report`.
 #[derive(Args, Debug)]
 pub struct BenchReportArgs {
     /// Result documents written by `mqtk bench --json`; the first one is the baseline
@@ -225,7 +226,7 @@ pub struct BenchReportArgs {
     pub charts: ChartsChoice,
 }
 
-/// `mqtk bench`.
+// `mqtk bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     #[command(subcommand)]

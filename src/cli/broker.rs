@@ -24,7 +24,7 @@ $6$), an Argon2 PHC string, or the password in plain text. Lines starting with #
 Exit status: SIGINT and SIGTERM are a normal shutdown here and exit 0 (not 130/143); a port in \
 use exits 1; bad flags or unreadable or malformed password, certificate or key files exit 2.";
 
-/// `mqtk broker`.
+// `mqtk broker`.
 #[derive(Args, Debug, Clone)]
 pub struct BrokerArgs {
     /// MQTT port to listen on (0: pick a free port and print it)

@@ -16,7 +16,7 @@ carry the same correlation data (others are ignored), with sub's output options 
 MQTT 3.1.1 has neither response topics nor correlation data: rr uses MQTT 5 unless told \
 otherwise, and -V 311 is a usage error. `mqtk sub --respond CMD` is the other side.";
 
-/// `mqtk rr`.
+// `mqtk rr`.
 #[derive(Args, Debug)]
 pub struct RrArgs {
     #[command(flatten)]

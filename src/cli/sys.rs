@@ -38,7 +38,7 @@ pub enum SysFormat {
     Prometheus,
 }
 
-/// `mqtk sys`.
+// `mqtk sys`.
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, disable_help_subcommand = true)]
 pub struct SysArgs {
@@ -130,7 +130,7 @@ pub enum Severity {
     High,
 }
 
-/// `mqtk sys probe`.
+// `mqtk sys probe`.
 #[derive(Args, Debug)]
 pub struct ProbeArgs {
     #[command(flatten)]

@@ -78,6 +78,8 @@ pub fn unread(handle: SocketHandle) -> Option<usize> {
 }
 
 /// Opens the stream the options describe (TCP connect, TLS and WebSocket handshakes).
+/// The TLS, WebSocket and SOCKS5 steps are boxed: inline, their large futures made every plain
+/// TCP connection's future (and a one-shot `pub`'s stack) tens of kilobytes.
 /// Failures carry the "unreachable" kind (exit 3).
 pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle)> {
     let target = opts.describe_target();
@@ -103,17 +105,17 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
             let handle = handle_of(&tcp);
             match &opts.tls {
                 None => Ok((Box::new(tcp), handle)),
-                Some(_) => Ok((Box::new(tls_over(opts, host, tcp).await?), handle)),
+                Some(_) => Ok((Box::new(Box::pin(tls_over(opts, host, tcp)).await?), handle)),
             }
         }
         Target::WebSocket { host, port, path } => {
             let tcp = tcp(opts, host, *port).await?;
             let handle = handle_of(&tcp);
             let ws = match &opts.tls {
-                None => websocket(tcp, "ws", host, *port, path, &target).await?,
+                None => Box::pin(websocket(tcp, "ws", host, *port, path, &target)).await?,
                 Some(_) => {
-                    let tls = tls_over(opts, host, tcp).await?;
-                    websocket(tls, "wss", host, *port, path, &target).await?
+                    let tls = Box::pin(tls_over(opts, host, tcp)).await?;
+                    Box::pin(websocket(tls, "wss", host, *port, path, &target)).await?
                 }
             };
             Ok((ws, handle))
@@ -124,7 +126,7 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
 async fn tcp(opts: &ConnectOptions, host: &str, port: u16) -> anyhow::Result<TcpStream> {
     match &opts.proxy {
         None => direct(opts, host, port, &opts.describe_target()).await,
-        Some(proxy) => socks5(opts, proxy, host, port).await,
+        Some(proxy) => Box::pin(socks5(opts, proxy, host, port)).await,
     }
 }
 

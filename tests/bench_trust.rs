@@ -378,3 +378,40 @@ fn failed_connections_never_print_errors_none() {
     assert!(!text.contains("errors: none"), "{text}");
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn a_qos2_window_the_broker_will_not_take_is_explained() {
+    let broker = roomy_broker();
+    // mosquitto 2.0 closes an MQTT 3.1.1 client with more than 20 QoS 2 messages in flight, or
+    // acknowledges the excess and drops it: either way the run fails, and the report says why.
+    let out = bench(&broker)
+        .args([
+            "-q",
+            "2",
+            "-M",
+            "100",
+            "-n",
+            "500",
+            "--duration",
+            "3s",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_ne!(code(&out), 0, "{out:?}");
+    let r = json_of(&out);
+    assert!(
+        r.notes.iter().any(|n| n.contains("lower -M to 20")),
+        "{:?}",
+        r.notes
+    );
+    // Under MQTT 5 the broker announces its limit and the window keeps to it.
+    let out = bench(&broker)
+        .args(["-q", "2", "-M", "100", "-n", "2000", "-V", "5", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{out:?}");
+    let r = json_of(&out);
+    assert_eq!(r.receive.unwrap().received, 2000);
+    assert_eq!(r.reconnects, 0);
+}

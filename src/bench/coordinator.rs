@@ -742,6 +742,22 @@ async fn run_messages(
             result.reconnects
         ));
     }
+    let lost: u64 = result.receive.as_ref().map_or(0, |r| r.lost);
+    if plan.qos == 2
+        && plan.max_inflight > 20
+        && result.settings.protocol != "5"
+        && (result.reconnects > 0 || lost > 0)
+    {
+        // MQTT 3.1.1 has no way to announce an in-flight limit; mosquitto 2.0 enforces its own
+        // by closing the connection or by discarding what it acknowledged beyond it.
+        result.notes.push(format!(
+            "at QoS 2 over MQTT {}, some brokers close the connection of a client with more \
+             messages in flight than they accept, or drop the excess (mosquitto: \
+             max_inflight_messages, 20 by default); lower -M to 20, or use -V 5, where the \
+             broker announces its limit",
+            result.settings.protocol
+        ));
+    }
     if plan.mode != BenchMode::Sub {
         if plan.rate > 0.0 {
             result.notes.push(

@@ -21,6 +21,7 @@ use crate::cli::bench::{BenchCommand, ChartsChoice};
 use crate::error;
 use crate::signals::interrupted;
 
+#[inline(never)] // see `cmd::run`
 pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
     match args.command.take() {
         Some(BenchCommand::Report(a)) => return super::bench_report::run(a),

@@ -12,6 +12,7 @@ use crate::error;
 
 const DEFAULT_TLS_PORT: u16 = 8883;
 
+#[inline(never)] // see `cmd::run`
 pub fn run(args: BrokerArgs) -> anyhow::Result<()> {
     let options = options(&args)?;
     if let Some(warning) = network_warning(&options, args.allow_anonymous)

@@ -28,6 +28,7 @@ const BIN: &str = "mqtk";
 
 /// Writes every generated file under `args.out_dir`, and removes man pages of subcommands that
 /// no longer exist.
+#[inline(never)] // see `cmd::run`
 pub fn run(args: &GenerateArgs) -> anyhow::Result<()> {
     let files = render_all()?;
     for (relative, contents) in &files {

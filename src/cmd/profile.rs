@@ -8,6 +8,7 @@ use crate::conn::ProtocolVersion;
 use crate::error::usage;
 use crate::profile::{self, Config, Profile};
 
+#[inline(never)] // see `cmd::run`
 pub fn run(
     args: &ProfileArgs,
     selected: Option<&str>,

@@ -27,6 +27,7 @@ const WRITE_HIGH_WATER: usize = 64 * 1024;
 /// close is bounded in time); more is written first, as any other data.
 const LAST_WRITE_WITH_DISCONNECT: usize = 4 * 1024;
 
+#[inline(never)] // see `cmd::run`
 pub fn run(args: PubArgs) -> anyhow::Result<()> {
     let mut opts = crate::cli::connect::connect_options(&args.connect)?;
     if (args.payload.stdin_line || args.repeat == 0) && args.connect.reconnect_attempts.is_none() {

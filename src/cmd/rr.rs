@@ -15,6 +15,7 @@ use crate::message::PublishProperties;
 use crate::output;
 use crate::signals::{Signals, interrupted};
 
+#[inline(never)] // see `cmd::run`
 pub fn run(args: RrArgs) -> anyhow::Result<()> {
     let opts = crate::cli::connect::connect_options(&args.connect)?;
     if !opts.protocol.is_v5() {

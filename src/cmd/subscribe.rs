@@ -20,6 +20,7 @@ use crate::output;
 use crate::respond::Responder;
 use crate::signals::Signals;
 
+#[inline(never)] // see `cmd::run`
 pub fn run(args: SubArgs) -> anyhow::Result<()> {
     let mut opts = crate::cli::connect::connect_options(&args.connect)?;
     if args.connect.reconnect_attempts.is_none() {

@@ -22,6 +22,7 @@ use crate::sys::complete::{self, MAX_BURST};
 use crate::sys::rates::Rates;
 use crate::sys::{Snapshot, Tree, document, listing, prometheus, render, snapshot, units};
 
+#[inline(never)] // see `cmd::run`
 pub fn run(args: SysArgs) -> anyhow::Result<()> {
     if let Some(SysAction::Probe(probe)) = args.action {
         return super::probe::run(*probe);

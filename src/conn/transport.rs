@@ -78,8 +78,7 @@ pub fn unread(handle: SocketHandle) -> Option<usize> {
 }
 
 /// Opens the stream the options describe (TCP connect, TLS and WebSocket handshakes).
-/// The TLS, WebSocket and SOCKS5 steps are boxed: inline, their large futures made every plain
-/// TCP connection's future (and a one-shot `pub`'s stack) tens of kilobytes.
+/// The TLS, WebSocket and SOCKS5 steps run [`out_of_line`].
 /// Failures carry the "unreachable" kind (exit 3).
 pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle)> {
     let target = opts.describe_target();
@@ -105,17 +104,20 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
             let handle = handle_of(&tcp);
             match &opts.tls {
                 None => Ok((Box::new(tcp), handle)),
-                Some(_) => Ok((Box::new(Box::pin(tls_over(opts, host, tcp)).await?), handle)),
+                Some(_) => Ok((
+                    Box::new(out_of_line(tls_over(opts, host, tcp)).await?),
+                    handle,
+                )),
             }
         }
         Target::WebSocket { host, port, path } => {
             let tcp = tcp(opts, host, *port).await?;
             let handle = handle_of(&tcp);
             let ws = match &opts.tls {
-                None => Box::pin(websocket(tcp, "ws", host, *port, path, &target)).await?,
+                None => out_of_line(websocket(tcp, "ws", host, *port, path, &target)).await?,
                 Some(_) => {
-                    let tls = Box::pin(tls_over(opts, host, tcp)).await?;
-                    Box::pin(websocket(tls, "wss", host, *port, path, &target)).await?
+                    let tls = out_of_line(tls_over(opts, host, tcp)).await?;
+                    out_of_line(websocket(tls, "wss", host, *port, path, &target)).await?
                 }
             };
             Ok((ws, handle))
@@ -123,10 +125,20 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
     }
 }
 
+/// `step` boxed behind a trait object, so that its poll function is never inlined into the
+/// caller's: inlined, the TLS and WebSocket handshakes gave `open` a 63 KB stack frame, whose
+/// stack probes touched every page of it (15 page faults of a one-shot `pub`'s ~330) even for
+/// plain TCP.
+fn out_of_line<'a, T>(
+    step: impl Future<Output = T> + Send + 'a,
+) -> std::pin::Pin<Box<dyn Future<Output = T> + Send + 'a>> {
+    Box::pin(step)
+}
+
 async fn tcp(opts: &ConnectOptions, host: &str, port: u16) -> anyhow::Result<TcpStream> {
     match &opts.proxy {
         None => direct(opts, host, port, &opts.describe_target()).await,
-        Some(proxy) => Box::pin(socks5(opts, proxy, host, port)).await,
+        Some(proxy) => out_of_line(socks5(opts, proxy, host, port)).await,
     }
 }
 

@@ -159,7 +159,7 @@ _mqtk() {
             return 0
             ;;
         mqtk__subcmd__bench)
-            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --help --version --profile --config --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --coalesce --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --shard --start-at --control --broker-pid --broker-sys --json --csv --per-client --assert --charts --report pubsub pub sub conn report merge plan coordinate"
+            opts="-h -p -L -A -i -I -u -P -k -c -x -V -D -d -n -s -q -t -M -r --help --version --profile --config --host --port --url --unix --bind-address --id --id-prefix --username --pw --pw-file --keepalive --disable-clean-session --session-expiry --protocol-version --property --connect-timeout --reconnect-attempts --reconnect-max-delay --nodelay --proxy --debug --quiet --will-topic --will-payload --will-qos --will-retain --cafile --capath --cert --key --tls-use-os-certs --tls-version --ciphers --tls-alpn --insecure --danger-accept-invalid-certs --psk --psk-identity --tls-engine --tls-engine-kpass-sha1 --keyform --embedded-broker --pubs --publishers --subs --subscribers --connections --messages --duration --size --payload-template --qos --rate --sub-rate --total-rate --topic --filter --coalesce --threads --max-inflight --connect-rate --hold --warmup --drain --retain --source-addr --run-id --publisher-offset --shard --start-at --control --broker-pid --broker-sys --json --csv --per-client --assert --charts --report pubsub pub sub conn report merge plan coordinate"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +430,10 @@ _mqtk() {
                     return 0
                     ;;
                 --coalesce)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -282,6 +282,7 @@ set edit:completion:arg-completer[mqtk] = {|@words|
             cand --topic 'Topic template: %i is the client index, %c the client id, %r the run id (one topic per publisher by default; give a topic without % for all publishers to share it). `bench sub` also takes a filter here. With --shard the default is mqtk-bench/%r/%i'
             cand --filter 'Subscriber topic filter [default: the topic template with %-levels replaced by +]'
             cand --coalesce 'Before it sleeps on the network, each worker thread waits this long, so that what arrives meanwhile (acknowledgements, messages) is read, answered and refilled in one batch per connection: halves the generator''s CPU per message at QoS 1/2. Latencies include up to this wait [default: 200us, or 0 (off) with --rate or --total-rate, whose send times it would delay]'
+            cand --threads 'Worker threads of the generator. When --coalesce batches, a thread''s wake serves all its connections at once, so fewer threads mean bigger batches [default: one per 8 publishers and subscribers, up to one per core; one per core with --coalesce 0]'
             cand -M 'Most unacknowledged QoS 1/2 messages per publisher'
             cand --max-inflight 'Most unacknowledged QoS 1/2 messages per publisher'
             cand --connect-rate 'Connections opened per second (0: as fast as possible)'

@@ -91,6 +91,9 @@ pub fn spawn(pid: u32, mut done: watch::Receiver<bool>) -> JoinHandle<Option<Bro
                 break;
             }
         }
+        // A run shorter than a sample (or its unsampled tail) was still a second's worth of
+        // work at the average rate: the busiest second cannot be below the average.
+        figures.cpu_busy_max = figures.cpu_busy_max.max(figures.cpu_busy);
         Some(figures)
     })
 }

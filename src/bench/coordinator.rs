@@ -68,6 +68,7 @@ pub fn skeleton(plan: &Plan, opts: &ConnectOptions) -> BenchResult {
             filter: plan.filter.clone(),
             max_inflight: plan.max_inflight,
             coalesce_us: plan.coalesce.as_micros() as u64,
+            threads: plan.threads,
             warmup_s: plan.warmup.as_secs_f64(),
             retain: plan.retain,
             clean_session: opts.clean,
@@ -296,15 +297,19 @@ async fn open_clients<T: Send + 'static>(
     let options = |i| client_options(base, shared, role, i, first_n + u64::from(i));
     let keep_going = || !shared.aborted();
     let counters = Arc::clone(shared);
+    let batched = !shared.plan.coalesce.is_zero();
     let then = move |o: opener::Opened| {
         let shared = Arc::clone(&counters);
         async move {
             let client_id = o.opts.client_id.clone();
             let ready = o.session.and_then(|session| {
-                Client::with_session(o.opts, setup, session).map(|client| Ready {
-                    index: o.index,
-                    client_id,
-                    client,
+                Client::with_session(o.opts, setup, session).map(|mut client| {
+                    client.set_batched(batched);
+                    Ready {
+                        index: o.index,
+                        client_id,
+                        client,
+                    }
                 })
             });
             let counter = if ready.is_ok() {

@@ -157,6 +157,9 @@ pub struct Settings {
     /// `--coalesce` in microseconds (0: off); absent from results of older versions.
     #[serde(default)]
     pub coalesce_us: u64,
+    /// `--threads`: the generator's worker threads; absent (0) from results of older versions.
+    #[serde(default)]
+    pub threads: usize,
     pub warmup_s: f64,
     pub retain: bool,
     pub clean_session: bool,
@@ -429,6 +432,7 @@ pub(crate) mod fixture {
                 filter: "mqtk-bench/+".into(),
                 max_inflight: 20,
                 coalesce_us: 0,
+                threads: 2,
                 warmup_s: 0.0,
                 retain: false,
                 clean_session: true,

@@ -360,6 +360,12 @@ pub struct BenchArgs {
     #[arg(long = "coalesce", value_parser = values::parse_duration, value_name = "DURATION", help_heading = "Load")]
     pub coalesce: Option<Duration>,
 
+    /// Worker threads of the generator. When --coalesce batches, a thread's wake serves all its
+    /// connections at once, so fewer threads mean bigger batches [default: one per 8
+    /// publishers and subscribers, up to one per core; one per core with --coalesce 0]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Load")]
+    pub threads: Option<u16>,
+
     /// Most unacknowledged QoS 1/2 messages per publisher
     #[arg(short = 'M', long = "max-inflight", default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..), value_name = "N", help_heading = "Load")]
     pub max_inflight: u16,

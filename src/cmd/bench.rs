@@ -39,9 +39,8 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         Some(path) => Some((path.clone(), create_report(path)?)),
         None => None,
     };
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut builder = tokio::runtime::Builder::new_multi_thread();
-    builder.worker_threads(workers).enable_all();
+    builder.worker_threads(plan.threads).enable_all();
     let coalesce = plan.coalesce;
     if !coalesce.is_zero() {
         // Batching like a NIC's interrupt coalescing: a worker that sleeps on the network wakes

@@ -148,6 +148,7 @@ pub struct Client<T = ()> {
     reconnector: Reconnector,
     outage: Option<Outage>,
     quickack: bool,
+    batched: bool,
 }
 
 impl<T> Client<T> {
@@ -191,6 +192,7 @@ impl<T> Client<T> {
             reconnector,
             outage: None,
             quickack: false,
+            batched: false,
         };
         // Refilling a window waits on acknowledgements: ACK the broker's data at once, or its
         // Nagle algorithm holds the next acknowledgement for our delayed ACK (~40 ms).
@@ -238,6 +240,14 @@ impl<T> Client<T> {
         self.quickack = on;
         if let Some(s) = &mut self.session {
             s.reader.set_quickack(on);
+        }
+    }
+
+    /// The caller lets data pile up before it reads (see [`PacketReader::set_batched`]).
+    pub fn set_batched(&mut self, on: bool) {
+        self.batched = on;
+        if let Some(s) = &mut self.session {
+            s.reader.set_batched(on);
         }
     }
 
@@ -627,6 +637,7 @@ impl<T> Client<T> {
         }
         self.reconnector.opened();
         session.reader.set_quickack(self.quickack);
+        session.reader.set_batched(self.batched);
         self.info = session.info.clone();
         self.inflight
             .set_limit(self.setup.max_inflight.min(self.info.receive_maximum));

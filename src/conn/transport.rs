@@ -20,21 +20,35 @@ pub type Stream = Box<dyn Io>;
 
 /// The TCP socket under a stream (also under TLS or WebSocket), for socket options set while
 /// the connection runs.
-#[cfg(unix)]
-pub type SocketHandle = Option<std::os::fd::RawFd>;
-#[cfg(not(unix))]
-pub type SocketHandle = Option<()>;
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SocketHandle {
+    #[cfg(unix)]
+    fd: Option<std::os::fd::RawFd>,
+    /// Nothing (TLS, WebSocket) lies between the socket and the MQTT bytes, so reading the
+    /// socket directly is reading the stream.
+    plain: bool,
+}
 
-fn handle_of(tcp: &TcpStream) -> SocketHandle {
+impl SocketHandle {
+    /// See [`read_now`].
+    pub fn is_plain(&self) -> bool {
+        self.plain
+    }
+}
+
+fn handle_of(tcp: &TcpStream, plain: bool) -> SocketHandle {
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
-        Some(tcp.as_raw_fd())
+        SocketHandle {
+            fd: Some(tcp.as_raw_fd()),
+            plain,
+        }
     }
     #[cfg(not(unix))]
     {
         let _ = tcp;
-        Some(())
+        SocketHandle { plain }
     }
 }
 
@@ -44,7 +58,7 @@ fn handle_of(tcp: &TcpStream) -> SocketHandle {
 /// Linux clears the flag by itself, so it is set again after every read.
 pub fn quickack(handle: SocketHandle) {
     #[cfg(target_os = "linux")]
-    if let Some(fd) = handle {
+    if let Some(fd) = handle.fd {
         let one: libc::c_int = 1;
         // SAFETY: fd is the live socket owned by this connection's stream; the option value is
         // a c_int of the size passed.
@@ -65,7 +79,7 @@ pub fn quickack(handle: SocketHandle) {
 /// Bytes received on the socket and not read yet; `None` when not known.
 pub fn unread(handle: SocketHandle) -> Option<usize> {
     #[cfg(unix)]
-    if let Some(fd) = handle {
+    if let Some(fd) = handle.fd {
         let mut n: libc::c_int = 0;
         // SAFETY: fd is the live socket owned by this connection's stream; FIONREAD writes one
         // c_int.
@@ -75,6 +89,37 @@ pub fn unread(handle: SocketHandle) -> Option<usize> {
     #[cfg(not(unix))]
     let _ = handle;
     None
+}
+
+/// Reads what the socket holds now into `buf`'s spare room, without waiting and past tokio's
+/// readiness cache (which a short read clears until the reactor next polls). Only for a plain
+/// socket: under TLS or WebSocket the bytes are not the stream's. Returns the bytes read (0 when
+/// nothing is there, the stream is not plain, or on an error, which the next normal read reports).
+pub fn read_now(handle: SocketHandle, buf: &mut bytes::BytesMut) -> usize {
+    #[cfg(unix)]
+    if let (Some(fd), true) = (handle.fd, handle.plain) {
+        let spare = buf.spare_capacity_mut();
+        // SAFETY: fd is the live socket owned by this connection's stream; recv writes at most
+        // spare.len() bytes into the spare capacity, and only the bytes it reports are then
+        // marked initialised.
+        let n = unsafe {
+            libc::recv(
+                fd,
+                spare.as_mut_ptr().cast(),
+                spare.len(),
+                libc::MSG_DONTWAIT,
+            )
+        };
+        if n > 0 {
+            let n = n as usize;
+            // SAFETY: recv initialised the first n bytes of the spare capacity.
+            unsafe { buf.set_len(buf.len() + n) };
+            return n;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (handle, buf);
+    0
 }
 
 /// Opens the stream the options describe (TCP connect, TLS and WebSocket handshakes).
@@ -89,7 +134,7 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
                 let s = tokio::net::UnixStream::connect(path).await.map_err(|e| {
                     unreachable(format!("cannot connect to {target}: {}", io_reason(&e)))
                 })?;
-                Ok((Box::new(s), None))
+                Ok((Box::new(s), SocketHandle::default()))
             }
             #[cfg(not(unix))]
             {
@@ -101,7 +146,7 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
         }
         Target::Tcp { host, port } => {
             let tcp = tcp(opts, host, *port).await?;
-            let handle = handle_of(&tcp);
+            let handle = handle_of(&tcp, opts.tls.is_none());
             match &opts.tls {
                 None => Ok((Box::new(tcp), handle)),
                 Some(_) => Ok((
@@ -112,7 +157,7 @@ pub async fn open(opts: &ConnectOptions) -> anyhow::Result<(Stream, SocketHandle
         }
         Target::WebSocket { host, port, path } => {
             let tcp = tcp(opts, host, *port).await?;
-            let handle = handle_of(&tcp);
+            let handle = handle_of(&tcp, false);
             let ws = match &opts.tls {
                 None => out_of_line(websocket(tcp, "ws", host, *port, path, &target)).await?,
                 Some(_) => {
@@ -306,6 +351,35 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn read_now_takes_what_a_plain_socket_holds_and_nothing_else() {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let tcp = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let (mut peer, _) = listener.accept().unwrap();
+        let mut buf = bytes::BytesMut::with_capacity(8);
+        let plain = handle_of(&tcp, true);
+        assert_eq!(read_now(plain, &mut buf), 0, "nothing sent yet");
+        peer.write_all(b"0123456789").unwrap();
+        let mut waited = 0;
+        while unread(plain) != Some(10) && waited < 500 {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            waited += 1;
+        }
+        // Under TLS or WebSocket the bytes are not the stream's: never read them raw.
+        assert_eq!(read_now(handle_of(&tcp, false), &mut buf), 0);
+        // At most the spare room, and only what is there.
+        assert_eq!(read_now(plain, &mut buf), 8);
+        buf.reserve(64);
+        assert_eq!(read_now(plain, &mut buf), 2);
+        assert_eq!(&buf[..], b"0123456789");
+        assert_eq!(read_now(plain, &mut buf), 0);
+        assert_eq!(read_now(SocketHandle::default(), &mut buf), 0);
+    }
 
     #[test]
     fn localhost_names_are_recognised() {

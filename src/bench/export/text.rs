@@ -15,8 +15,10 @@ pub fn banner(r: &BenchResult) -> String {
     };
     let batched = if s.coalesce_us > 0 {
         format!(
-            ", network I/O batched up to {} (--coalesce)",
-            fmt_us(s.coalesce_us as f64)
+            ", network I/O batched up to {} (--coalesce) on {} thread{}",
+            fmt_us(s.coalesce_us as f64),
+            s.threads,
+            if s.threads == 1 { "" } else { "s" }
         )
     } else {
         String::new()
@@ -391,5 +393,10 @@ note: at full speed, latency is mostly queueing
             "mqtk bench pubsub: 2 publishers to 'mqtk-bench/%i', 1 subscriber on 'mqtk-bench/+' at \
              localhost:1883, QoS 1, 64-byte messages, 500 messages per publisher, as fast as possible\n"
         );
+        let mut r = fixture::sample();
+        (r.settings.coalesce_us, r.settings.threads) = (300, 1);
+        assert!(banner(&r).ends_with(
+            "as fast as possible, network I/O batched up to 300µs (--coalesce) on 1 thread\n"
+        ));
     }
 }

@@ -646,8 +646,9 @@ impl PacketReader {
             let spare = self.buf.capacity() - self.buf.len();
             let n = transport::read_now(self.socket, &mut self.buf);
             taken += n;
-            // A short read emptied the socket.
-            if n < spare {
+            // A short read emptied the socket; a broker that keeps writing waits for the next
+            // batch rather than growing this one without end.
+            if n < spare || taken >= MAX_READ {
                 return taken;
             }
         }

@@ -137,7 +137,7 @@ fn build(args: &ConnectArgs, warnings: &mut Vec<String>) -> anyhow::Result<Conne
     let client_id = match (&args.id, &args.id_prefix) {
         (Some(id), _) => id.clone(),
         (None, Some(prefix)) => format!("{prefix}{}", std::process::id()),
-        (None, None) => format!("mqtk-{:010x}", rand::random::<u64>() & 0xff_ffff_ffff),
+        (None, None) => crate::conn::options::random_client_id(),
     };
     if args.disable_clean_session && args.id.is_none() {
         return Err(usage(

@@ -1,8 +1,6 @@
 //! Runs a parsed command line and turns the outcome into the process exit code. Errors are printed
 //! here, once, as `mqtk: error: ...`.
 
-use std::process::ExitCode;
-
 use crate::cli::{Cli, Command};
 use crate::error;
 
@@ -22,8 +20,7 @@ pub mod subscribe;
 pub mod sys;
 
 /// Parses the process arguments, runs the command and returns its exit code.
-pub fn main() -> ExitCode {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+pub fn main(args: Vec<std::ffi::OsString>) -> u8 {
     if let Some(code) = concise_help(&args) {
         return code;
     }
@@ -37,15 +34,15 @@ pub fn main() -> ExitCode {
     // Profiles need to know which values the user gave, which only the matches tell.
     if let Err(err) = crate::profile::apply_to_command(&mut cli, &matches) {
         eprintln!("mqtk: error: {}", error::one_line(&err));
-        return ExitCode::from(error::exit_code(&err));
+        return error::exit_code(&err);
     }
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => error::code::SUCCESS,
         Err(err) => {
             if !error::is_broken_pipe(&err) {
                 crate::output::error(&error::one_line(&err));
             }
-            ExitCode::from(error::exit_code(&err))
+            error::exit_code(&err)
         }
     }
 }
@@ -102,7 +99,7 @@ where
 
 /// `mqtk help pub` (and `mqtk help sub`) print the concise help: common options first, a
 /// pointer to `--help` for the rest. Other `help` forms are left to clap.
-fn concise_help(args: &[std::ffi::OsString]) -> Option<ExitCode> {
+fn concise_help(args: &[std::ffi::OsString]) -> Option<u8> {
     use clap::CommandFactory;
     let [_, help, name] = args else {
         return None;
@@ -117,7 +114,7 @@ fn concise_help(args: &[std::ffi::OsString]) -> Option<ExitCode> {
         .find(|c| c.get_name() == name.to_str().unwrap_or_default())?;
     let mut sub = sub.clone().bin_name(format!("mqtk {}", sub.get_name()));
     let _ = sub.print_help();
-    Some(ExitCode::SUCCESS)
+    Some(error::code::SUCCESS)
 }
 
 /// Runs one parsed command. Each subcommand's `run` is `#[inline(never)]`: inlined here, their
@@ -140,23 +137,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Help and version go to stdout with exit 0; every other parse error becomes one line on stderr
 /// and exit 2.
-fn clap_error(err: clap::Error) -> ExitCode {
+fn clap_error(err: clap::Error) -> u8 {
     use clap::error::ErrorKind;
     match err.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
         | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = err.print();
-            let code = if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                 error::code::USAGE
             } else {
                 error::code::SUCCESS
-            };
-            ExitCode::from(code)
+            }
         }
         _ => {
             crate::output::error(&format!("{} (see --help)", clap_one_line(&err)));
-            ExitCode::from(error::code::USAGE)
+            error::code::USAGE
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod message;
 pub mod output;
 pub mod payload;
 pub mod profile;
+pub mod random;
 pub mod replay;
 pub mod respond;
 pub mod signals;

@@ -226,15 +226,7 @@ pub fn check_client_id(id: &str, protocol: ProtocolVersion) -> anyhow::Result<()
 }
 
 /// A client id for a client that was given none: `mqtk-` and 40 random bits, as unlikely to
-/// meet another's as mosquitto_pub's. Straight from the kernel: rand's generator would first
-/// probe the CPU's features, and in a VM each CPUID instruction is a trap costing ~10 µs of a
-/// one-shot `pub`.
+/// meet another's as mosquitto_pub's.
 pub fn random_client_id() -> String {
-    let bits = getrandom::u64().unwrap_or_else(|_| {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        t.as_nanos() as u64 ^ u64::from(std::process::id()) << 40
-    });
-    format!("mqtk-{:010x}", bits & 0xff_ffff_ffff)
+    format!("mqtk-{:010x}", crate::random::u64() & 0xff_ffff_ffff)
 }

@@ -256,7 +256,7 @@ pub struct Expander {
 impl Expander {
     /// `seed` makes the randoms (and UUIDs) repeatable; without one they differ every run.
     pub fn new(seed: Option<u64>) -> Expander {
-        let seed = seed.unwrap_or_else(rand::random);
+        let seed = seed.unwrap_or_else(crate::random::u64);
         Expander {
             rng: Xoshiro256PlusPlus::seed_from_u64(seed),
             index: 0,

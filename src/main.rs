@@ -6,9 +6,10 @@
 //! mqtk needs of that start-up is done here: SIGPIPE ignored (a closed pipe is an error mqtk
 //! handles, not a signal that kills it), a panic ending with exit code 101, and the exit taken
 //! through `std::process::exit`, which flushes stdout as returning from Rust's `main` would.
-#![cfg_attr(unix, no_main)]
+// Under `cargo test` the test harness brings its own `main`.
+#![cfg_attr(all(unix, not(test)), no_main)]
 
-#[cfg(unix)]
+#[cfg(all(unix, not(test)))]
 #[unsafe(no_mangle)]
 extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
     use std::os::unix::ffi::OsStringExt;
@@ -25,7 +26,7 @@ extern "C" fn main(argc: std::ffi::c_int, argv: *const *const std::ffi::c_char) 
     std::process::exit(code.into())
 }
 
-#[cfg(not(unix))]
+#[cfg(any(not(unix), test))]
 fn main() -> std::process::ExitCode {
     mqtk::cmd::main(std::env::args_os().collect()).into()
 }

@@ -6,8 +6,23 @@
 //! mqtk needs of that start-up is done here: SIGPIPE ignored (a closed pipe is an error mqtk
 //! handles, not a signal that kills it), a panic ending with exit code 101, and the exit taken
 //! through `std::process::exit`, which flushes stdout as returning from Rust's `main` would.
+
 // Under `cargo test` the test harness brings its own `main`.
 #![cfg_attr(all(unix, not(test)), no_main)]
+
+// The unwinder linked in (as `gcc -static-libgcc` does) rather than from libgcc_s.so, whose
+// constructor probes the CPU with a dozen CPUID instructions at every start: each a trap to the
+// hypervisor in a VM, ~0.2 ms of a one-shot `pub`. Listed by this crate, the archive comes
+// before the standard library's `-lgcc_s` on the link line; with the whole program in one
+// object (release builds: fat LTO) every unwinding symbol is taken from it, and `--as-needed`
+// then leaves libgcc_s.so out.
+#[cfg(all(
+    target_os = "linux",
+    target_env = "gnu",
+    not(target_feature = "crt-static")
+))]
+#[link(name = "gcc_eh", kind = "static", modifiers = "-bundle")]
+unsafe extern "C" {}
 
 #[cfg(all(unix, not(test)))]
 #[unsafe(no_mangle)]

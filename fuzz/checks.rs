@@ -96,7 +96,7 @@ fn sample_message(data: &[u8]) -> Message {
         retain: true,
         dup: false,
         pkid: 7,
-        properties: Some(PublishProperties {
+        properties: Some(Box::new(PublishProperties {
             payload_format_indicator: Some(1),
             message_expiry_interval: Some(60),
             topic_alias: Some(3),
@@ -105,7 +105,7 @@ fn sample_message(data: &[u8]) -> Message {
             user_properties: vec![("k\n".into(), "v\u{0}".into())],
             subscription_identifiers: vec![1, 268_435_455],
             content_type: Some("text/plain".into()),
-        }),
+        })),
         received: chrono::Local::now(),
     }
 }

@@ -31,7 +31,9 @@ pub struct Message {
     /// Packet identifier (0 for QoS 0).
     pub pkid: u16,
     /// MQTT 5 properties; `None` under MQTT 3.1.1 or when the broker sent none.
-    pub properties: Option<PublishProperties>,
+    /// Boxed: most messages carry none, and every packet moves through several layers by value
+    /// (an inline struct made each move a 250-byte copy).
+    pub properties: Option<Box<PublishProperties>>,
     /// When mqtk read the message from the network.
     pub received: DateTime<Local>,
 }

@@ -222,7 +222,7 @@ mod tests {
         a.qos = 1;
         a.pkid = 9;
         a.retain = true;
-        a.properties = Some(PublishProperties {
+        a.properties = Some(Box::new(PublishProperties {
             payload_format_indicator: Some(1),
             message_expiry_interval: Some(30),
             topic_alias: Some(3),
@@ -231,7 +231,7 @@ mod tests {
             user_properties: vec![("k".into(), "v".into()), ("k".into(), "w".into())],
             subscription_identifiers: vec![4],
             content_type: Some("text/plain".into()),
-        });
+        }));
         let b = message("a/2", b"\x00\x01\xfe\xff", 250);
         let text = format!("{}\n\n{}\r\n", line(&a), line(&b));
         let c = read(text.as_bytes(), "cap", BadLines::Stop, None).unwrap();

@@ -135,10 +135,12 @@ mod tests {
     fn request(payload: &'static str, response_topic: Option<&str>) -> Message {
         let mut m = Message::new("req", payload);
         m.qos = 1;
-        m.properties = response_topic.map(|t| PublishProperties {
-            response_topic: Some(t.into()),
-            correlation_data: Some(Bytes::from_static(b"\x00id")),
-            ..Default::default()
+        m.properties = response_topic.map(|t| {
+            Box::new(PublishProperties {
+                response_topic: Some(t.into()),
+                correlation_data: Some(Bytes::from_static(b"\x00id")),
+                ..Default::default()
+            })
         });
         m
     }

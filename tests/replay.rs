@@ -116,7 +116,7 @@ fn synthetic_capture(prefix: &str, count: usize) -> String {
         m.received = start + chrono::Duration::microseconds(i as i64);
         if i % 2 == 0 {
             let correlation: Vec<u8> = (0..8).map(|_| rng.random()).collect();
-            m.properties = Some(PublishProperties {
+            m.properties = Some(Box::new(PublishProperties {
                 payload_format_indicator: utf8.then_some(1),
                 message_expiry_interval: (i % 4 == 0).then_some(3600),
                 topic_alias: None,
@@ -125,7 +125,7 @@ fn synthetic_capture(prefix: &str, count: usize) -> String {
                 user_properties: vec![("k".into(), format!("v{i}")), ("k".into(), "ü".into())],
                 subscription_identifiers: Vec::new(),
                 content_type: (i % 3 == 0).then(|| "application/octet-stream".into()),
-            });
+            }));
         }
         mqtk::format::json::write(&mut out, &m, false);
         out.push(b'\n');

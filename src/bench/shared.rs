@@ -131,3 +131,33 @@ pub struct Ready<T> {
     pub client_id: String,
     pub client: Client<T>,
 }
+
+/// The run's stop flag as one long-lived future. A client loop waits on it at every turn, and
+/// a fresh `changed()` future per turn (a waiter registered, then dropped) cost a batching
+/// generator more CPU than the broker spends on a message.
+pub struct StopWait {
+    wait: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    fired: bool,
+}
+
+impl StopWait {
+    pub fn new(stop: &tokio::sync::watch::Receiver<bool>) -> Self {
+        let mut stop = stop.clone();
+        StopWait {
+            wait: Box::pin(async move {
+                // A dropped sender ends the run as a stop does.
+                let _ = stop.wait_for(|stopped| *stopped).await;
+            }),
+            fired: false,
+        }
+    }
+
+    /// Resolves once, when the stop is set; pending after that.
+    pub async fn fired(&mut self) {
+        if self.fired {
+            std::future::pending::<()>().await;
+        }
+        (&mut self.wait).await;
+        self.fired = true;
+    }
+}

@@ -161,7 +161,8 @@ impl SeqTracker {
 /// Sequence trackers of one subscriber, one per stream (run id, publisher index).
 #[derive(Clone, Debug, Default)]
 pub struct SeqTable {
-    streams: HashMap<Stream, SeqTracker>,
+    /// Looked up for every message received: foldhash rather than SipHash.
+    streams: HashMap<Stream, SeqTracker, foldhash::fast::FixedState>,
 }
 
 impl SeqTable {

@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::header::Header;
 use super::outcome::{ClientOutcome, Problem};
 use super::plan::Role;
-use super::shared::{Ready, Shared, Window};
+use super::shared::{Ready, Shared, StopWait, Window};
 use super::stats::{Arrival, SecondTally};
 use crate::cli::bench::BenchMode;
 use crate::conn::{Event, Link, SubscribeFilter};
@@ -31,7 +31,7 @@ pub async fn run(
     ready: Ready<()>,
     subscribed: oneshot::Sender<anyhow::Result<()>>,
     mut start: watch::Receiver<Option<Window>>,
-    mut stop: watch::Receiver<bool>,
+    stop: watch::Receiver<bool>,
 ) -> ClientOutcome {
     let Ready {
         index,
@@ -62,6 +62,7 @@ pub async fn run(
         return out;
     }
     let mut window: Option<Window> = None;
+    let mut stopped = StopWait::new(&stop);
     let mut tally = SecondTally::default();
     let mut measure_from_ns = 0;
 
@@ -76,6 +77,8 @@ pub async fn run(
             measure_from_ns = shared.clock.epoch_ns(w.measure_from);
         }
         let mut received_now = 0u64;
+        // Messages decoded in one pass came in one read: one clock read for all of them.
+        let mut read_at = None;
         loop {
             let event = match client.next_event() {
                 Ok(Some(e)) => e,
@@ -119,7 +122,7 @@ pub async fn run(
                             Some(_) => {}
                         }
                     }
-                    let now = Instant::now();
+                    let now = *read_at.get_or_insert_with(Instant::now);
                     out.received += 1;
                     received_now += 1;
                     out.event(now, &w);
@@ -193,17 +196,12 @@ pub async fn run(
             let due = w.start + Duration::from_secs_f64(out.received as f64 / plan.sub_rate);
             tokio::select! {
                 _ = tokio::time::sleep_until(due) => {}
-                _ = stop.changed() => break,
+                _ = stopped.fired() => break,
             }
         }
-        let suback_wait = if subscribed.is_some() {
-            suback_by
-        } else {
-            Instant::now() + Duration::from_secs(3600)
-        };
         tokio::select! {
             biased;
-            _ = stop.changed() => break,
+            _ = stopped.fired() => break,
             r = client.io() => {
                 if let Err(e) = r {
                     fail_subscription(&mut subscribed, &e);
@@ -212,7 +210,7 @@ pub async fn run(
                 }
             }
             _ = start.changed(), if window.is_none() => {}
-            _ = tokio::time::sleep_until(suback_wait) => {}
+            _ = tokio::time::sleep_until(suback_by), if subscribed.is_some() => {}
         }
     }
     tally.flush(&shared.seconds);

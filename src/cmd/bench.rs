@@ -39,8 +39,14 @@ pub fn run(mut args: BenchArgs) -> anyhow::Result<()> {
         Some(path) => Some((path.clone(), create_report(path)?)),
         None => None,
     };
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
-    builder.worker_threads(plan.threads).enable_all();
+    let mut builder = if plan.threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(plan.threads);
+        b
+    };
+    builder.enable_all();
     let coalesce = plan.coalesce;
     if !coalesce.is_zero() {
         // Batching like a NIC's interrupt coalescing: a worker that sleeps on the network wakes

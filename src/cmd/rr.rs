@@ -148,7 +148,7 @@ impl Exchange {
                         client.ack(&m)?;
                         let matches = m
                             .properties
-                            .as_ref()
+                            .as_deref()
                             .and_then(|p: &PublishProperties| p.correlation_data.as_ref())
                             == Some(&self.correlation);
                         if !matches || stage != Stage::Requested {

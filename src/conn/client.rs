@@ -19,10 +19,11 @@
 //! it sits in a `select!` beside the command's own sources.
 
 use std::collections::VecDeque;
+use std::pin::Pin;
 use std::time::Duration;
 
 use rumqttc::v5::mqttbytes::v5::{SubscribeProperties, UnsubscribeProperties};
-use tokio::time::{Instant, sleep_until};
+use tokio::time::{Instant, Sleep, sleep_until};
 
 use super::inflight::{AckOutcome, Inflight};
 use super::options::ConnectOptions;
@@ -149,6 +150,9 @@ pub struct Client<T = ()> {
     outage: Option<Outage>,
     quickack: bool,
     batched: bool,
+    /// The keepalive timer, kept from one [`io`](Self::io) call to the next (see
+    /// [`keepalive_timer`]).
+    ping_timer: Option<Pin<Box<Sleep>>>,
 }
 
 impl<T> Client<T> {
@@ -193,6 +197,7 @@ impl<T> Client<T> {
             outage: None,
             quickack: false,
             batched: false,
+            ping_timer: None,
         };
         // Refilling a window waits on acknowledgements: ACK the broker's data at once, or its
         // Nagle algorithm holds the next acknowledgement for our delayed ACK (~40 ms).
@@ -519,13 +524,16 @@ impl<T> Client<T> {
                 reader.settle_ack(writer.buffered() > 0);
                 if writer.buffered() > 0 {
                     tokio::select! {
+                        biased;
                         r = writer.flush() => r.err().map(|e| format!("connection lost: {e:#}")),
                         r = reader.fill() => read_outcome(r),
                     }
                 } else {
+                    let timer = keepalive_timer(&mut self.ping_timer, ping_at);
                     tokio::select! {
+                        biased;
                         r = reader.fill() => read_outcome(r),
-                        _ = sleep_until(ping_at) => None,
+                        _ = timer => None,
                     }
                 }
             }
@@ -689,6 +697,19 @@ fn read_outcome(r: anyhow::Result<usize>) -> Option<String> {
 
 fn not_connected() -> anyhow::Error {
     anyhow::anyhow!("not connected")
+}
+
+/// The keepalive timer at `at`, kept across calls: arming a fresh timer on every call and
+/// dropping it when data came first cost a busy connection as much as decoding its packets.
+/// It moves only to an earlier deadline or once it has fired: a deadline that moved later (the
+/// usual case, as writes push it) is taken up when the earlier one fires, one spare wake per
+/// keepalive interval.
+fn keepalive_timer(slot: &mut Option<Pin<Box<Sleep>>>, at: Instant) -> Pin<&mut Sleep> {
+    let timer = slot.get_or_insert_with(|| Box::pin(sleep_until(at)));
+    if at < timer.deadline() || timer.is_elapsed() {
+        timer.as_mut().reset(at);
+    }
+    timer.as_mut()
 }
 
 #[cfg(test)]

@@ -292,6 +292,14 @@ fn encode_as(
     buf: &mut BytesMut,
     max: usize,
 ) -> Result<(), CodecError> {
+    if publish.is_none()
+        && max >= SHORT_ACK_LEN
+        && let Some((first, pkid)) = short_ack_out(packet)
+    {
+        let [hi, lo] = pkid.to_be_bytes();
+        buf.extend_from_slice(&[first, 2, hi, lo]);
+        return Ok(());
+    }
     let result = if protocol.is_v5() {
         encode5(packet, publish, buf, max)
     } else {
@@ -444,6 +452,12 @@ pub fn decode_at(
     max: usize,
     received: DateTime<Local>,
 ) -> Result<Option<Incoming>, CodecError> {
+    if max >= SHORT_ACK_LEN
+        && let Some(ack) = short_ack_in(buf)
+    {
+        bytes::Buf::advance(buf, SHORT_ACK_LEN);
+        return Ok(Some(ack));
+    }
     if protocol.is_v5() {
         let max32 = u32::try_from(max).unwrap_or(u32::MAX);
         let ack = AckHead::peek(buf);
@@ -474,6 +488,45 @@ pub fn decode_at(
             Err(e) => Err(CodecError::Malformed(format!("{e:?}"))),
         }
     }
+}
+
+/// PUBACK, PUBREC, PUBREL and PUBCOMP in their short form: fixed header, remaining length 2,
+/// packet identifier. MQTT 3.1.1 knows no other; MQTT 5 uses it for success without properties
+/// (§3.4.2.1), and so does the codec. Half of a busy QoS 1/2 connection's packets, so they are
+/// read and written here directly: through the codec's general path each cost as much as a
+/// PUBLISH.
+const SHORT_ACK_LEN: usize = 4;
+
+fn short_ack_out(packet: &Outgoing) -> Option<(u8, u16)> {
+    match packet {
+        Outgoing::PubAck(id) => Some((0x40, *id)),
+        Outgoing::PubRec(id) => Some((0x50, *id)),
+        Outgoing::PubRel(id) => Some((0x62, *id)),
+        Outgoing::PubComp(id) => Some((0x70, *id)),
+        _ => None,
+    }
+}
+
+fn short_ack_in(buf: &[u8]) -> Option<Incoming> {
+    let [first, 2, hi, lo, ..] = *buf else {
+        return None;
+    };
+    let pkid = u16::from_be_bytes([hi, lo]);
+    Some(match first {
+        0x40 => Incoming::PubAck {
+            pkid,
+            reason: 0,
+            reason_string: None,
+        },
+        0x50 => Incoming::PubRec {
+            pkid,
+            reason: 0,
+            reason_string: None,
+        },
+        0x62 => Incoming::PubRel { pkid },
+        0x70 => Incoming::PubComp { pkid, reason: 0 },
+        _ => return None,
+    })
 }
 
 /// The first bytes of a PUBACK/PUBREC, kept aside before decoding (the codec consumes the
@@ -612,7 +665,7 @@ fn from5(p: v5::Packet, received: DateTime<Local>) -> Result<Incoming, CodecErro
                 retain: p.retain,
                 dup: p.dup,
                 pkid: p.pkid,
-                properties: p.properties.map(publish_properties_in),
+                properties: p.properties.map(|p| Box::new(publish_properties_in(p))),
                 received,
             })
         }
@@ -728,6 +781,50 @@ mod tests {
             })
         ));
         assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn short_acks_are_what_the_codec_writes_and_reads() {
+        let now = Local::now();
+        for protocol in [ProtocolVersion::V311, ProtocolVersion::V5] {
+            for pkid in [1, 0x1234, u16::MAX] {
+                for packet in [
+                    Outgoing::PubAck(pkid),
+                    Outgoing::PubRec(pkid),
+                    Outgoing::PubRel(pkid),
+                    Outgoing::PubComp(pkid),
+                ] {
+                    let mut fast = BytesMut::new();
+                    encode(protocol, &packet, &mut fast, PROTOCOL_MAX_PACKET).unwrap();
+                    let mut codec = BytesMut::new();
+                    let r = if protocol.is_v5() {
+                        encode5(&packet, None, &mut codec, PROTOCOL_MAX_PACKET)
+                    } else {
+                        encode4(&packet, None, &mut codec, PROTOCOL_MAX_PACKET)
+                    };
+                    assert!(r.is_ok());
+                    assert_eq!(fast, codec, "{protocol:?} {packet}");
+
+                    let mut buf = fast.clone();
+                    buf.extend_from_slice(&[0xc0, 0x00]);
+                    let short = decode_at(protocol, &mut buf, PROTOCOL_MAX_PACKET, now).unwrap();
+                    let general = if protocol.is_v5() {
+                        from5(v5::Packet::read(&mut fast, None).unwrap(), now).unwrap()
+                    } else {
+                        from4(v4::Packet::read(&mut fast, 1024).unwrap(), now)
+                    };
+                    assert_eq!(short, Some(general), "{protocol:?} {packet}");
+                    // Only the ack was consumed: the PINGREQ after it is still there.
+                    assert_eq!(&buf[..], &[0xc0, 0x00]);
+                }
+            }
+            // Longer forms (a reason code) and partial packets take the codec's path.
+            let mut buf = BytesMut::from(&[0x40, 0x02, 0x00][..]);
+            assert_eq!(
+                decode(protocol, &mut buf, PROTOCOL_MAX_PACKET).unwrap(),
+                None
+            );
+        }
     }
 
     fn roundtrip_publish(protocol: ProtocolVersion) {

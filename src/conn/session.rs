@@ -877,10 +877,10 @@ mod tests {
 
     fn aliased(topic: &str, alias: u16) -> Message {
         let mut m = Message::new(topic, "x");
-        m.properties = Some(PublishProperties {
+        m.properties = Some(Box::new(PublishProperties {
             topic_alias: Some(alias),
             ..PublishProperties::default()
-        });
+        }));
         m
     }
 

@@ -107,7 +107,7 @@ impl<'a> JsonMessage<'a> {
                 .properties
                 .as_ref()
                 .filter(|p| super::mosquitto_json::has_any(p))
-                .map(JsonProperties::from_properties),
+                .map(|p| JsonProperties::from_properties(p)),
             payload,
             encoding,
         }
@@ -209,11 +209,11 @@ mod tests {
         m.received = Local.timestamp_opt(1_614_834_367, 123_456_789).unwrap();
         m.qos = 1;
         m.pkid = 17;
-        m.properties = Some(PublishProperties {
+        m.properties = Some(Box::new(PublishProperties {
             user_properties: vec![("unit".into(), "C".into()), ("unit".into(), "F".into())],
             content_type: Some("application/json".into()),
             ..Default::default()
-        });
+        }));
         let received = m.received.format("%Y-%m-%dT%H:%M:%S.123456%:z").to_string();
         assert_eq!(
             render(&m, false),
@@ -266,7 +266,7 @@ mod tests {
     #[test]
     fn properties_round_trip() {
         let mut m = msg("é".as_bytes());
-        m.properties = Some(PublishProperties {
+        m.properties = Some(Box::new(PublishProperties {
             payload_format_indicator: Some(1),
             message_expiry_interval: Some(100),
             topic_alias: Some(4),
@@ -275,7 +275,7 @@ mod tests {
             user_properties: vec![("k".into(), "1".into()), ("k".into(), "2".into())],
             subscription_identifiers: vec![7, 8],
             content_type: Some("text/x".into()),
-        });
+        }));
         let line = render(&m, false);
         assert!(
             line.contains(r#""user_properties":[["k","1"],["k","2"]]"#),
@@ -295,13 +295,13 @@ mod tests {
         );
         assert_eq!(back, JsonMessage::from_message(&m));
         // Text correlation data stays text.
-        m.properties = Some(PublishProperties {
+        m.properties = Some(Box::new(PublishProperties {
             correlation_data: Some(Bytes::from_static(b"id-1")),
             ..Default::default()
-        });
+        }));
         assert!(render(&m, false).contains(r#""properties":{"correlation_data":"id-1"}"#));
         // Empty properties are left out entirely.
-        m.properties = Some(PublishProperties::default());
+        m.properties = Some(Box::new(PublishProperties::default()));
         assert!(!render(&m, false).contains("properties"));
     }
 
@@ -319,10 +319,10 @@ mod tests {
     #[test]
     fn pretty_is_multi_line_and_same_data() {
         let mut m = msg(b"x\ny");
-        m.properties = Some(PublishProperties {
+        m.properties = Some(Box::new(PublishProperties {
             user_properties: vec![("a".into(), "b".into())],
             ..Default::default()
-        });
+        }));
         let pretty = render(&m, true);
         assert!(pretty.lines().count() > 5, "{pretty}");
         assert!(pretty.starts_with("{\n  \"topic\": \"a/b\","), "{pretty}");

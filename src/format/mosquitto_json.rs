@@ -329,7 +329,7 @@ mod tests {
     #[test]
     fn properties_in_mosquitto_names() {
         let mut m = msg(b"x");
-        m.properties = Some(PublishProperties {
+        m.properties = Some(Box::new(PublishProperties {
             payload_format_indicator: Some(1),
             message_expiry_interval: Some(100),
             topic_alias: Some(4),
@@ -338,7 +338,7 @@ mod tests {
             user_properties: vec![("k1".into(), "v1".into()), ("k1".into(), "v2".into())],
             subscription_identifiers: vec![7],
             content_type: Some("text/x".into()),
-        });
+        }));
         assert_eq!(
             render(&m, false),
             format!(
@@ -353,7 +353,7 @@ mod tests {
             )
         );
         // Present but empty properties print nothing, like absent ones.
-        m.properties = Some(PublishProperties::default());
+        m.properties = Some(Box::new(PublishProperties::default()));
         assert!(!render(&m, false).contains("properties"));
     }
 

@@ -757,7 +757,7 @@ mod tests {
         assert_eq!(render_str("[%A|%C|%D|%E|%F|%P|%R|%S]", &m), "[|||||||]");
         // Absent values are empty strings, padded like any other (as mosquitto does).
         assert_eq!(render_str("[%3A|%03E|%3C]", &m), "[   |000|   ]");
-        m.properties = Some(props());
+        m.properties = Some(Box::new(props()));
         assert_eq!(
             render("[%A|%C|%D|%E|%F|%P|%R|%S]", &m),
             b"[3|text/plain|c\x00d|100|1|k1:v1 k1:v2|reply/here|7,9]".to_vec()
@@ -766,7 +766,7 @@ mod tests {
             render_str("[%04A|%-4E|%3F|%.4C|%.5R|%04S]", &m),
             "[0003|100 |  1|text|reply|07,9]"
         );
-        m.properties = Some(PublishProperties::default());
+        m.properties = Some(Box::new(PublishProperties::default()));
         assert_eq!(render_str("[%A|%C|%D|%E|%F|%P|%R|%S]", &m), "[|||||||]");
     }
 

@@ -203,6 +203,9 @@ pub async fn run(
         // only when there is an end to wake for: arming and dropping one per batch was a
         // visible share of the CPU per message.
         let idle = client.buffered() == 0;
+        if !idle {
+            shared.write_together().await;
+        }
         let wake = [deadline, done_sending_at.map(|t| t + plan.drain)]
             .into_iter()
             .flatten()

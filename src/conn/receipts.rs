@@ -24,18 +24,23 @@ pub enum Receipt {
 pub struct Receipts {
     /// PUBREC sent, PUBREL not yet received: any PUBLISH with this id is a redelivery.
     awaiting_release: ByPacketId<u64>,
-    /// Flows completed (PUBCOMP sent), with a fingerprint of the message. The specification lets
-    /// a broker reuse the id for a new message after PUBCOMP, but a new message is never flagged
-    /// DUP; a DUP PUBLISH with the same id and the same content is the old message again. That
-    /// happens when a broker restores a session saved before it saw our PUBREC/PUBCOMP
-    /// (mosquitto after a restart does), and without this check it would be printed twice.
-    released: ByPacketId<u64>,
+    /// Flows completed (PUBCOMP sent): a fingerprint of the message, by packet id (0: none). The
+    /// specification lets a broker reuse the id for a new message after PUBCOMP, but a new
+    /// message is never flagged DUP; a DUP PUBLISH with the same id and the same content is the
+    /// old message again. That happens when a broker restores a session saved before it saw our
+    /// PUBREC/PUBCOMP (mosquitto after a restart does), and without this check it would be
+    /// printed twice. A table rather than a map: brokers cycle through all 65,535 ids, and a
+    /// map that large (twice the table's memory) missed the cache on every message.
+    released: Vec<u64>,
 }
 
 /// Tells a stale redelivery from a new message with a reused identifier: a collision would
 /// need a broker to reuse the id for different content that hashes alike, so a fast hash does.
+/// Never 0, which marks an empty slot.
 fn fingerprint(m: &Message) -> u64 {
-    foldhash::fast::FixedState::default().hash_one((&m.topic, &m.payload[..]))
+    foldhash::fast::FixedState::default()
+        .hash_one((&m.topic, &m.payload[..]))
+        .max(1)
 }
 
 impl Receipts {
@@ -45,20 +50,30 @@ impl Receipts {
             return Receipt::Duplicate;
         }
         let print = fingerprint(m);
-        if m.dup && self.released.get(&m.pkid) == Some(&print) {
-            // Tracked as awaiting again, so the broker's PUBREL completes it as usual.
-            self.awaiting_release.insert(m.pkid, print);
-            return Receipt::Duplicate;
-        }
-        self.released.remove(&m.pkid);
+        let slot = usize::from(m.pkid);
+        let released = self.released.get(slot).copied().unwrap_or(0);
         self.awaiting_release.insert(m.pkid, print);
-        Receipt::New
+        if released != 0 {
+            self.released[slot] = 0;
+        }
+        // Tracked as awaiting either way, so the broker's PUBREL completes it as usual.
+        if m.dup && released == print {
+            Receipt::Duplicate
+        } else {
+            Receipt::New
+        }
     }
 
     /// A PUBREL for `pkid`: the flow is complete once PUBCOMP goes out.
     pub fn release(&mut self, pkid: u16) {
         if let Some(print) = self.awaiting_release.remove(&pkid) {
-            self.released.insert(pkid, print);
+            let slot = usize::from(pkid);
+            if self.released.len() <= slot {
+                // Grown as ids come: most connections never see high ones.
+                self.released
+                    .resize((slot + 1).next_power_of_two().min(1 << 16), 0);
+            }
+            self.released[slot] = print;
         }
     }
 

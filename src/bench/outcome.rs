@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::plan::Role;
 use super::shared::{Counters, Window};
-use super::stats::{Clock, Latency, SeqTable};
+use super::stats::{Latency, SeqTable};
 use crate::error::{self, Kind};
 
 /// Something that went wrong during a run, counted per kind in the result's `errors`.
@@ -154,11 +154,19 @@ impl ClientOutcome {
     }
 
     /// A QoS 1/2 message acknowledged at `now`, sent (or due) at `sent_ns`.
-    pub fn acked(&mut self, clock: &Clock, window: &Window, now: Instant, sent_ns: u64) {
+    /// An acknowledgement read at `now` (`now_ns` on the run's clock) for a message sent at
+    /// `sent_ns`; latency counts from `measure_from_ns`, the end of the warm-up. The clock
+    /// values come from the caller, once per batch of acknowledgements.
+    pub fn acked(
+        &mut self,
+        window: &Window,
+        measure_from_ns: u64,
+        (now, now_ns): (Instant, u64),
+        sent_ns: u64,
+    ) {
         self.acked += 1;
-        if clock.epoch_ns(window.measure_from) <= sent_ns {
-            self.latency
-                .record_ns(clock.epoch_ns(now).saturating_sub(sent_ns));
+        if measure_from_ns <= sent_ns {
+            self.latency.record_ns(now_ns.saturating_sub(sent_ns));
         }
         self.event(now, window);
     }

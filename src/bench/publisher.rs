@@ -68,6 +68,7 @@ pub async fn run(
         .unwrap_or(0);
     let mut done_sending_at: Option<Instant> = None;
     let mut stopped = StopWait::new(&stop);
+    let measure_from_ns = shared.clock.epoch_ns(window.measure_from);
 
     'run: loop {
         // Acknowledgements already read. They came in one read, so they share one arrival time:
@@ -79,8 +80,11 @@ pub async fn run(
                 Ok(Some(event)) => match event {
                     Event::Delivered(sent_ns) => {
                         acked_now += 1;
-                        let at = *read_at.get_or_insert_with(Instant::now);
-                        out.acked(&shared.clock, &window, at, sent_ns);
+                        let at = *read_at.get_or_insert_with(|| {
+                            let now = Instant::now();
+                            (now, shared.clock.epoch_ns(now))
+                        });
+                        out.acked(&window, measure_from_ns, at, sent_ns);
                     }
                     Event::Refused { reason, .. } => out.problem(Problem::PublishRefused(reason)),
                     Event::Message(m) => {

@@ -122,11 +122,14 @@ pub async fn run(
                             Some(_) => {}
                         }
                     }
-                    let now = *read_at.get_or_insert_with(Instant::now);
+                    let (now, now_ns, now_second) = *read_at.get_or_insert_with(|| {
+                        let now = Instant::now();
+                        (now, shared.clock.epoch_ns(now), w.second(now))
+                    });
                     out.received += 1;
                     received_now += 1;
                     out.event(now, &w);
-                    let second = tally.at(w.second(now), &shared.seconds);
+                    let second = tally.at(now_second, &shared.seconds);
                     match header {
                         Some(h) => {
                             let highest = out.seq.get(h.stream()).and_then(|t| t.highest());
@@ -140,7 +143,7 @@ pub async fn run(
                                 _ => {}
                             }
                             if arrival != Some(Arrival::Duplicate) && h.sent_ns >= measure_from_ns {
-                                let ns = shared.clock.epoch_ns(now).saturating_sub(h.sent_ns);
+                                let ns = now_ns.saturating_sub(h.sent_ns);
                                 out.latency.record_ns(ns);
                                 second.latency.record_ns(ns);
                             }

@@ -5,6 +5,12 @@
 
 use super::packet::{OutPublish, Outgoing};
 
+/// Maps keyed by packet identifier (in-flight messages, QoS 2 receipts). Every QoS 1/2 packet
+/// goes through one, and the standard library's SipHash (built to resist keys chosen by an
+/// attacker, which 16-bit identifiers cannot exploit) cost more than the rest of the
+/// bookkeeping per message.
+pub type ByPacketId<V> = std::collections::HashMap<u16, V, foldhash::fast::FixedState>;
+
 /// Where an outgoing QoS 1/2 message is in its handshake.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
@@ -36,8 +42,7 @@ pub enum AckOutcome<T> {
 /// Unacknowledged outgoing messages, indexed by packet identifier. A map rather than a table of
 /// all 65,535 identifiers: a one-shot `pub -m` should not pay for zeroing megabytes.
 pub struct Inflight<T> {
-    /// Hashed with foldhash: SipHash cost more than the rest of the bookkeeping per message.
-    slots: std::collections::HashMap<u16, Entry<T>, foldhash::fast::FixedState>,
+    slots: ByPacketId<Entry<T>>,
     next_id: u16,
     limit: usize,
     seq: u64,

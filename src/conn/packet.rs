@@ -528,16 +528,7 @@ fn plain_publish(
     }
     buf.reserve(size);
     buf.extend_from_slice(&[0x30 | u8::from(p.retain) | (p.qos << 1) | (u8::from(dup) << 3)]);
-    let mut rest = len;
-    loop {
-        let byte = (rest % 128) as u8;
-        rest /= 128;
-        if rest == 0 {
-            buf.extend_from_slice(&[byte]);
-            break;
-        }
-        buf.extend_from_slice(&[byte | 0x80]);
-    }
+    put_remaining_length(buf, len);
     buf.extend_from_slice(&(p.topic.len() as u16).to_be_bytes());
     buf.extend_from_slice(p.topic.as_bytes());
     if p.qos > 0 {
@@ -549,6 +540,19 @@ fn plain_publish(
     }
     buf.extend_from_slice(&p.payload);
     true
+}
+
+/// Appends MQTT's variable-length encoding of a packet's remaining length (§1.5.5).
+pub(crate) fn put_remaining_length(buf: &mut BytesMut, mut len: usize) {
+    loop {
+        let byte = (len % 128) as u8;
+        len /= 128;
+        if len == 0 {
+            buf.extend_from_slice(&[byte]);
+            return;
+        }
+        buf.extend_from_slice(&[byte | 0x80]);
+    }
 }
 
 /// PUBACK, PUBREC, PUBREL and PUBCOMP in their short form: fixed header, remaining length 2,

@@ -3,12 +3,8 @@
 
 use std::hash::BuildHasher;
 
+use super::inflight::ByPacketId;
 use crate::message::Message;
-
-/// Maps keyed by packet identifier. Every QoS 2 message passes through two of them, and the
-/// standard library's SipHash (built to resist keys chosen by an attacker, which 16-bit
-/// identifiers cannot exploit) was a tenth of a bench subscriber's CPU.
-type ByPacketId<V> = std::collections::HashMap<u16, V, foldhash::fast::FixedState>;
 
 /// What to do with an incoming QoS 2 PUBLISH.
 #[derive(Debug, PartialEq, Eq)]

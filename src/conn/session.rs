@@ -287,18 +287,7 @@ fn as_mqtt31(v311: &[u8]) -> BytesMut {
     body.extend_from_slice(rest);
     let mut out = BytesMut::with_capacity(body.len() + 5);
     out.put_u8(0x10);
-    let mut len = body.len();
-    loop {
-        let mut byte = (len % 128) as u8;
-        len /= 128;
-        if len > 0 {
-            byte |= 0x80;
-        }
-        out.put_u8(byte);
-        if len == 0 {
-            break;
-        }
-    }
+    packet::put_remaining_length(&mut out, body.len());
     out.extend_from_slice(&body);
     out
 }

@@ -161,15 +161,3 @@ impl StopWait {
         self.fired = true;
     }
 }
-
-impl Shared {
-    /// Called by a client with packets to write. While batching (`--coalesce`), lets the other
-    /// clients of this thread handle what they read first, so the writes of one wake go out
-    /// back to back: the broker is then woken once for all of them rather than once per client,
-    /// and waking another process costs the writer an interrupt.
-    pub async fn write_together(&self) {
-        if !self.plan.coalesce.is_zero() && self.plan.qos > 0 {
-            tokio::task::yield_now().await;
-        }
-    }
-}

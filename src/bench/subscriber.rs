@@ -202,9 +202,6 @@ pub async fn run(
                 _ = stopped.fired() => break,
             }
         }
-        if client.buffered() > 0 {
-            shared.write_together().await;
-        }
         tokio::select! {
             biased;
             _ = stopped.fired() => break,

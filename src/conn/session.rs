@@ -625,7 +625,7 @@ impl PacketReader {
     /// in the socket by the time the ACK's system call returns; a remote broker's comes later
     /// and is taken by the next batch).
     fn take_released(&mut self) -> usize {
-        transport::quickack(self.socket);
+        transport::ack_now(self.socket);
         self.ack_owed = false;
         let mut taken = 0;
         loop {

@@ -57,9 +57,20 @@ fn handle_of(tcp: &TcpStream, plain: bool) -> SocketHandle {
 /// previous segment is ACKed, which would stall a publisher refilling its window by ~40 ms.
 /// Linux clears the flag by itself, so it is set again after every read.
 pub fn quickack(handle: SocketHandle) {
+    set_quickack(handle, 1);
+}
+
+/// Sends the ACK owed for what was read now, then goes back to delayed ACKs (`TCP_QUICKACK` 2;
+/// a kernel that does not know 2 takes it as 1, a quick ACK). For a batched read: what the ACK releases is read
+/// at once, and the write that answers the batch carries its ACK, where quick ACKs would send
+/// one more segment per read that the broker must process for nothing.
+pub fn ack_now(handle: SocketHandle) {
+    set_quickack(handle, 2);
+}
+
+fn set_quickack(handle: SocketHandle, value: libc::c_int) {
     #[cfg(target_os = "linux")]
     if let Some(fd) = handle.fd {
-        let one: libc::c_int = 1;
         // SAFETY: fd is the live socket owned by this connection's stream; the option value is
         // a c_int of the size passed.
         unsafe {
@@ -67,13 +78,13 @@ pub fn quickack(handle: SocketHandle) {
                 fd,
                 libc::IPPROTO_TCP,
                 libc::TCP_QUICKACK,
-                (&one as *const libc::c_int).cast(),
+                (&value as *const libc::c_int).cast(),
                 std::mem::size_of::<libc::c_int>() as libc::socklen_t,
             );
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = handle;
+    let _ = (handle, value);
 }
 
 /// Bytes received on the socket and not read yet; `None` when not known.

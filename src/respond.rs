@@ -115,16 +115,16 @@ async fn answer(command: String, request: Request) -> Outcome {
         ));
     }
     Ok(OutPublish {
-        topic: request.response_topic,
+        topic: request.response_topic.into(),
         payload: Bytes::from(output.stdout),
         qos: request.qos,
         retain: false,
         dup: false,
         pkid: 0,
-        properties: Some(PublishProperties {
+        properties: Some(Box::new(PublishProperties {
             correlation_data: request.correlation,
             ..Default::default()
-        }),
+        })),
     })
 }
 
@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(r.pending(), 2);
         let a = r.next().await.unwrap();
         assert_eq!(
-            (a.topic.as_str(), &a.payload[..], a.qos),
+            (&*a.topic, &a.payload[..], a.qos),
             ("resp/1", &b"ONE!"[..], 1)
         );
         assert_eq!(

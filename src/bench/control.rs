@@ -107,7 +107,7 @@ fn json_bytes<T: Serialize>(v: &T) -> Bytes {
 
 fn publish(topic: String, payload: Bytes, retain: bool) -> OutPublish {
     OutPublish {
-        topic,
+        topic: topic.into(),
         payload,
         qos: 1,
         retain,

@@ -38,7 +38,7 @@ pub async fn run(
     let plan = &shared.plan;
     let mut out = ClientOutcome::new(Role::Pub, index, client_id);
     out.live = Some(Arc::clone(&shared.counters));
-    let topic = plan.topic_for(index);
+    let topic: std::sync::Arc<str> = plan.topic_for(index).into();
     let qos = plan.qos;
     let limit = plan.messages.unwrap_or(u64::MAX);
     let deadline = plan.duration.map(|d| window.start + d);

@@ -163,7 +163,7 @@ async fn echo(
     client.publish(p, 0).map_err(|_| ())?;
     let mut got = None;
     drive(client, Instant::now() + step, |_, seen| match seen {
-        Seen::Message(m) if m.topic == topic && m.payload.len() == len => {
+        Seen::Message(m) if *m.topic == *topic && m.payload.len() == len => {
             got = Some(m);
             true
         }

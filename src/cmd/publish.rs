@@ -46,11 +46,11 @@ pub fn run(args: PubArgs) -> anyhow::Result<()> {
     .ok_or_else(|| usage(super::subscribe::no_topic_hint(&opts)))?;
     topic::validate_topic(&topic).map_err(usage)?;
     let plan = Plan {
-        topic,
+        topic: topic.into(),
         qos: args.qos.0,
         retain: args.retain,
         max_inflight: args.max_inflight,
-        properties: opts.properties.publish.clone(),
+        properties: opts.properties.publish.clone().map(Box::new),
     };
     let source = Source::from_args(&args, &opts.client_id, &plan.topic)?;
     if let Source::Fixed { payload, .. } = &source
@@ -108,12 +108,12 @@ fn replay_source(
         crate::output::warn(opts.quiet, &w);
     }
     let plan = Plan {
-        topic: String::new(),
+        topic: "".into(),
         // The most any message needs: the window and the broker's limits are checked for it.
         qos: capture.messages.iter().map(|m| m.qos).max().unwrap_or(0),
         retain: capture.messages.iter().any(|m| m.retain),
         max_inflight: args.max_inflight,
-        properties: opts.properties.publish.clone(),
+        properties: opts.properties.publish.clone().map(Box::new),
     };
     let source = Source::Replay {
         queue: capture.messages.into(),
@@ -153,11 +153,11 @@ fn replay_warnings(capture: &mut replay::Capture, v5: bool) -> Vec<String> {
 
 /// What every message of this run shares.
 struct Plan {
-    topic: String,
+    topic: std::sync::Arc<str>,
     qos: u8,
     retain: bool,
     max_inflight: u16,
-    properties: Option<PublishProperties>,
+    properties: Option<Box<PublishProperties>>,
 }
 
 impl Plan {
@@ -338,13 +338,13 @@ impl Source {
                     return Ok(Next::Exhausted);
                 };
                 Ok(Next::Publish(OutPublish {
-                    topic: r.topic,
+                    topic: r.topic.into(),
                     payload: r.payload,
                     qos: r.qos,
                     retain: r.retain,
                     dup: false,
                     pkid: 0,
-                    properties: r.properties,
+                    properties: r.properties.map(Box::new),
                 }))
             }
             Source::Lines {

@@ -39,13 +39,13 @@ pub fn run(args: RrArgs) -> anyhow::Result<()> {
     properties.response_topic = Some(args.response_topic.clone());
     properties.correlation_data = Some(correlation.clone());
     let request = OutPublish {
-        topic: args.topic.clone(),
+        topic: args.topic.as_str().into(),
         payload: payload(&args)?,
         qos: args.qos.0,
         retain: false,
         dup: false,
         pkid: 0,
-        properties: Some(properties),
+        properties: Some(Box::new(properties)),
     };
     let exchange = Exchange {
         request,

@@ -354,7 +354,7 @@ impl Receiver {
         }
         if self.plan.remove_retained && m.retain && !m.payload.is_empty() {
             let clear = OutPublish {
-                topic: m.topic.clone(),
+                topic: m.topic.as_str().into(),
                 retain: true,
                 ..Default::default()
             };
